@@ -1,0 +1,110 @@
+# pciem - top-level build.
+#
+#   make                 kernel modules, libraries, tools and examples
+#   make check           install what is missing, build, run host unit tests
+#                        (plain and under ASan/UBSan) and the guest tests in
+#                        the test VM; ends with one "N passed, M failed" line
+#   make demo            install what is missing, build, boot the test VM and
+#                        show an emulated device as a user sees it
+#   make install         DESTDIR=... PREFIX=/usr/local
+#   make unit            host unit tests only (no VM, no root)
+#   make guest           guest tests only
+#
+# Each component adds itself through a fragment (*/*.mk, */*/*.mk) that
+# appends to the variables below, so components never edit this file to be
+# built, installed or tested.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+
+# Kernel build directory: the running kernel's when it has one, else the
+# newest Debian linux-headers-*-amd64 under /usr/src.
+KDIR ?= $(shell scripts/find-kdir.sh)
+KVER  = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+BUILD   := $(CURDIR)/build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Werror
+STD     := -std=c11 -D_GNU_SOURCE
+CPPFLAGS_COMMON := -I$(CURDIR)/include -I$(CURDIR)/core
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Filled in by the fragments.
+LIBS          :=	# static/shared library targets (paths under $(BUILD)/lib)
+PROGRAMS      :=	# programs installed to BINDIR (paths under $(BUILD)/bin)
+UNIT_TESTS    :=	# host test programs (paths under $(BUILD)/unit), run plain
+SAN_TESTS     :=	# host test programs built with $(SANFLAGS) (under $(BUILD)/unit-san)
+GUEST_BINS    :=	# static programs for the VM (paths under $(BUILD)/guest/bin)
+KMODS         := pciem/pciem.ko pciio/pciio.ko	# modules built from kernel/ (paths below kernel/)
+GUEST_KMODS   :=	# extra test modules: directories holding a Kbuild
+INSTALL_HDRS  :=	# headers installed under INCDIR (paths relative to include/)
+INSTALL_MANS  :=	# man pages (source paths); section taken from the suffix
+PKGCONFIGS    :=	# .pc files (paths under $(BUILD)/lib/pkgconfig)
+
+.PHONY: all kernel userspace unit guest check demo install clean guest-payload deps \
+        checkpatch
+
+all: kernel userspace
+
+-include $(sort $(wildcard */*.mk */*/*.mk))
+
+userspace: $(LIBS) $(PROGRAMS) $(PKGCONFIGS)
+
+kernel:
+	@test -d "$(KDIR)" || { echo "error: no kernel build directory (KDIR=$(KDIR)); install linux-headers or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel modules
+	@for d in $(GUEST_KMODS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; done
+
+# Everything the test VM needs, collected under $(BUILD)/guest.
+guest-payload: kernel $(GUEST_BINS)
+	@mkdir -p $(BUILD)/guest/modules $(BUILD)/guest/tests
+	@cp $(addprefix kernel/,$(KMODS)) $(BUILD)/guest/modules/
+	@for d in $(GUEST_KMODS); do cp $$d/*.ko $(BUILD)/guest/modules/ || exit 1; done
+	@rm -rf $(BUILD)/guest/tests && mkdir -p $(BUILD)/guest/tests && cp -r tests/guest/. $(BUILD)/guest/tests/
+	@find $(BUILD)/guest/tests -name '*.c' -delete; find $(BUILD)/guest/tests -name '*.mk' -delete
+
+unit: $(UNIT_TESTS) $(SAN_TESTS)
+	@scripts/run-unit.sh $(UNIT_TESTS) $(SAN_TESTS)
+
+guest: guest-payload
+	@vm/run-tests.sh
+
+deps:
+	@vm/setup-host.sh
+
+# make check: dependencies, then build, then every test; one summary line.
+check: deps
+	@$(MAKE) --no-print-directory all guest-payload $(UNIT_TESTS) $(SAN_TESTS)
+	@scripts/check.sh "$(UNIT_TESTS) $(SAN_TESTS)"
+
+demo: deps
+	@$(MAKE) --no-print-directory all guest-payload
+	@vm/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)
+	@for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(BINDIR)/ || exit 1; done
+	@for l in $(LIBS); do cp -P $$l $(DESTDIR)$(LIBDIR)/ || exit 1; done
+	@for p in $(PKGCONFIGS); do sed 's|@PREFIX@|$(PREFIX)|g' $$p > $(DESTDIR)$(LIBDIR)/pkgconfig/$$(basename $$p) || exit 1; done
+	@for h in $(INSTALL_HDRS); do install -D -m 0644 include/$$h $(DESTDIR)$(INCDIR)/$$h || exit 1; done
+	@for m in $(INSTALL_MANS); do s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m) || exit 1; done
+	install -d $(DESTDIR)/lib/modules/$(KVER)/extra
+	install -m 0644 $(addprefix kernel/,$(KMODS)) $(DESTDIR)/lib/modules/$(KVER)/extra/
+
+# Kernel coding style, with the kernel's own checkpatch.pl.
+checkpatch:
+	@scripts/checkpatch.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/kernel clean >/dev/null 2>&1
+	@for d in $(GUEST_KMODS); do $(MAKE) -C $(KDIR) M=$(CURDIR)/$$d clean >/dev/null 2>&1; done; true
+	rm -rf $(BUILD)
+
+# Generic rules fragments can rely on.
+$(BUILD)/%/.dir:
+	@mkdir -p $(@D) && touch $@
