@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pool.c - BAR memory.
+ *
+ * A driver's ioremap() of a BAR must reach memory that the emulator maps
+ * too, and x86 refuses to ioremap normal RAM.  So BARs are carved out of a
+ * physical range the kernel does not manage, named by the module parameter
+ * pciem_phys_region=ADDR:SIZE and hidden from the kernel with mem= or
+ * memmap= on its command line.  The range is entered in /proc/iomem as
+ * "pciem BAR pool" and BAR resources are claimed inside it.
+ *
+ * Allocation is first fit with the BAR's natural alignment (a BAR's address
+ * is a multiple of its size), over a sorted list of allocated ranges: a pool
+ * holds few BARs, and this needs no alignment limit (genalloc's is an int).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "pciem.h"
+
+struct pool_range {
+	struct list_head node;
+	phys_addr_t start;
+	u64 size;
+};
+
+static struct resource pool_res = {
+	.name = "pciem BAR pool",
+	.flags = IORESOURCE_MEM,
+};
+
+static bool pool_ready;
+static DEFINE_MUTEX(pool_lock);
+static LIST_HEAD(pool_ranges);	/* allocated ranges, sorted by address */
+
+/* "ADDR:SIZE", each accepted by memparse() (0x..., decimal, K/M/G suffixes). */
+static int parse_region(const char *s, u64 *start, u64 *size)
+{
+	char *end;
+
+	*start = memparse(s, &end);
+	if (end == s || *end != ':')
+		return -EINVAL;
+	s = end + 1;
+	*size = memparse(s, &end);
+	if (end == s || (*end && *end != '\n'))
+		return -EINVAL;
+	return 0;
+}
+
+int pciem_pool_init(const char *region)
+{
+	u64 start, size;
+	int ret;
+
+	if (!region || !*region) {
+		pr_info("no pciem_phys_region given: devices cannot have BARs\n");
+		return 0;
+	}
+	if (parse_region(region, &start, &size)) {
+		pr_err("pciem_phys_region=%s: expected ADDR:SIZE, e.g. 0x70000000:0x8000000\n",
+		       region);
+		return -EINVAL;
+	}
+	if (!start || !size || !PAGE_ALIGNED(start) || !PAGE_ALIGNED(size) ||
+	    start + size < start) {
+		pr_err("pciem_phys_region=%s: start and size must be nonzero and page aligned\n",
+		       region);
+		return -EINVAL;
+	}
+	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
+	    REGION_DISJOINT) {
+		pr_err("pciem_phys_region [%#llx-%#llx] overlaps System RAM; hide it from the kernel with mem= or memmap=\n",
+		       start, start + size - 1);
+		return -EINVAL;
+	}
+
+	pool_res.start = start;
+	pool_res.end = start + size - 1;
+	ret = insert_resource(&iomem_resource, &pool_res);
+	if (ret) {
+		pr_err("pciem_phys_region [%#llx-%#llx] conflicts with another resource in /proc/iomem\n",
+		       start, start + size - 1);
+		return -EBUSY;
+	}
+	pool_ready = true;
+	pr_info("BAR pool [mem %#llx-%#llx] (%llu MiB)\n", start, start + size - 1, size >> 20);
+	return 0;
+}
+
+void pciem_pool_exit(void)
+{
+	if (!pool_ready)
+		return;
+	/* Every device holds the module, so nothing can still be allocated. */
+	if (!list_empty(&pool_ranges))
+		pr_err("BAR pool still has allocations at exit; leaking them\n");
+	release_resource(&pool_res);
+	pool_ready = false;
+}
+
+struct resource *pciem_pool_resource(void)
+{
+	return pool_ready ? &pool_res : NULL;
+}
+
+/*
+ * A BAR starts out zeroed, so no device ever sees what an earlier one left
+ * in the pool.  Write-combining: no cache lines are left behind that could
+ * alias the uncached mappings drivers and emulators use later.
+ */
+static int zero_range(phys_addr_t start, u64 size)
+{
+	void __iomem *p = ioremap_wc(start, size);
+
+	if (!p)
+		return -ENOMEM;
+	memset_io(p, 0, size);
+	wmb();
+	iounmap(p);
+	return 0;
+}
+
+/* Returns the start of a free, zeroed, @align-aligned range of @size bytes, or 0. */
+phys_addr_t pciem_pool_alloc(u64 size, u64 align)
+{
+	struct pool_range *r, *nr;
+	struct list_head *pos;
+	phys_addr_t cand;
+
+	if (!pool_ready || !size || !align || (align & (align - 1)))
+		return 0;
+
+	nr = kzalloc(sizeof(*nr), GFP_KERNEL);
+	if (!nr)
+		return 0;
+
+	mutex_lock(&pool_lock);
+	cand = ALIGN((u64)pool_res.start, align);
+	pos = &pool_ranges;	/* insert after this node */
+	list_for_each_entry(r, &pool_ranges, node) {
+		if (cand + size <= r->start && cand + size > cand)
+			break;
+		cand = ALIGN((u64)(r->start + r->size), align);
+		pos = &r->node;
+	}
+	if (cand < pool_res.start || cand + size < cand || cand + size - 1 > pool_res.end) {
+		mutex_unlock(&pool_lock);
+		kfree(nr);
+		return 0;
+	}
+	nr->start = cand;
+	nr->size = size;
+	list_add(&nr->node, pos);
+	mutex_unlock(&pool_lock);
+
+	if (zero_range(cand, size)) {
+		pciem_pool_free(cand, size);
+		return 0;
+	}
+	return cand;
+}
+
+void pciem_pool_free(phys_addr_t addr, u64 size)
+{
+	struct pool_range *r;
+
+	mutex_lock(&pool_lock);
+	list_for_each_entry(r, &pool_ranges, node) {
+		if (r->start == addr && r->size == size) {
+			list_del(&r->node);
+			mutex_unlock(&pool_lock);
+			kfree(r);
+			return;
+		}
+	}
+	mutex_unlock(&pool_lock);
+	pr_err("freeing unknown BAR range %pa (%llu bytes)\n", &addr, size);
+}
