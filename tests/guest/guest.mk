@@ -1,0 +1,10 @@
+# Static helper programs the guest tests run inside the VM.
+GUEST_BINS += $(BUILD)/guest/bin/pciem_ioctl_test $(BUILD)/guest/bin/pcibar
+
+$(BUILD)/guest/bin/pciem_ioctl_test: tests/guest/pciem_ioctl_test.c include/pciem_api.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -static $< -o $@
+
+$(BUILD)/guest/bin/pcibar: tests/guest/pcibar.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -static $< -o $@

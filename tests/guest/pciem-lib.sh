@@ -1,0 +1,45 @@
+# Helpers for tests of pciem.ko (busybox sh); source after lib.sh.
+
+_SD_N=0
+
+# start_dev ARGS...: run `pciemctl create ARGS` in the background until it has
+# started its device.  Sets DEV_PID, DEV_ADDR (DDDD:BB:SS.F) and DEV_SYSFS.
+start_dev() {
+	_SD_N=$((_SD_N + 1))
+	_sd_ready=$PCIEM_TMP/ready.$_SD_N
+	_sd_log=$PCIEM_TMP/pciemctl.$_SD_N.log
+	rm -f "$_sd_ready"
+	pciemctl create "$@" --ready "$_sd_ready" >"$_sd_log" 2>&1 &
+	DEV_PID=$!
+	if ! wait_for "[ -s $_sd_ready ]" 30; then
+		cat "$_sd_log"
+		fail "pciemctl create $* did not start a device"
+	fi
+	DEV_ADDR=$(cat "$_sd_ready")
+	DEV_SYSFS=/sys/bus/pci/devices/$DEV_ADDR
+	[ -d "$DEV_SYSFS" ] || fail "$DEV_ADDR is not in sysfs"
+}
+
+# stop_dev PID ADDR [SIGNAL]: end a pciemctl and wait for its device to leave.
+stop_dev() {
+	kill -"${3:-TERM}" "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	wait_for "[ ! -e /sys/bus/pci/devices/$2 ]" 20 || fail "$2 still present after its emulator ended"
+}
+
+# cfg ADDR REG: a configuration register as setpci prints it (hex, no 0x).
+cfg() {
+	setpci -s "$1" "$2" || fail "setpci -s $1 $2 failed"
+}
+
+# cfg_write ADDR REG=VALUE
+cfg_write() {
+	setpci -s "$1" "$2" || fail "setpci -s $1 $2 failed"
+}
+
+# pool_entries: lines of /proc/iomem inside the pciem BAR pool (BARs claimed).
+pool_entries() {
+	awk '/pciem BAR pool/ { inpool = 1; depth = match($0, /[^ ]/); next }
+	     inpool && match($0, /[^ ]/) > depth { print; next }
+	     { inpool = 0 }' /proc/iomem
+}
