@@ -155,6 +155,21 @@ static int claim_bars(struct pciem_device *dev)
 	return 0;
 }
 
+/*
+ * The PCI core releases the BAR resources as it destroys the pci_dev.
+ * pci_remove_root_bus() unregisters the host bridge; the reference that
+ * pci_create_root_bus() handed us is dropped here, and the bridge (with our
+ * reference on the device) goes when its last user lets go.
+ */
+static void vbus_destroy(struct pci_bus *bus)
+{
+	struct device *bridge = bus->bridge;
+
+	pci_stop_root_bus(bus);
+	pci_remove_root_bus(bus);
+	put_device(bridge);
+}
+
 static int vbus_add(struct pciem_device *dev)
 {
 	struct pci_host_bridge *bridge;
@@ -202,20 +217,15 @@ static int vbus_add(struct pciem_device *dev)
 	return 0;
 
 err_bus:
-	pci_stop_root_bus(bus);
-	pci_remove_root_bus(bus);
+	vbus_destroy(bus);
 	dev->bus = NULL;
 	dev->pdev = NULL;
 	return ret;
 }
 
-/* The PCI core releases the BAR resources as it destroys the pci_dev. */
 static void vbus_remove(struct pciem_device *dev)
 {
-	struct pci_bus *bus = dev->bus;
-
-	pci_stop_root_bus(bus);
-	pci_remove_root_bus(bus);
+	vbus_destroy(dev->bus);
 	dev->bus = NULL;
 	dev->pdev = NULL;
 }
