@@ -124,6 +124,7 @@ static int zero_range(phys_addr_t start, u64 size)
 	if (!p)
 		return -ENOMEM;
 	memset_io(p, 0, size);
+	/* Drain the write-combining buffers before the mapping goes away. */
 	wmb();
 	iounmap(p);
 	return 0;
