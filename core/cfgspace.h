@@ -74,7 +74,8 @@ void pcfg_init(struct pcfg *c);
 /*
  * IDs, revision, class and header type.  -EINVAL when vendor_id is 0x0000 or
  * 0xffff, header_type is not 0x00 (one type-0 function per device), or a
- * reserved byte is nonzero.  May be called again before pcfg_finalize().
+ * reserved byte is nonzero.  May be called again before pcfg_finalize();
+ * -EBUSY after it (as pcfg_add_bar() and pcfg_add_cap()).
  */
 int pcfg_set_ids(struct pcfg *c, const struct pciem_config_space *ids);
 
@@ -83,11 +84,12 @@ int pcfg_set_ids(struct pcfg *c, const struct pciem_config_space *ids);
  * -EINVAL: index >= 6, size not a power of two, size < 16, a 32-bit BAR over
  *          2 GiB, unknown flag bits, a 64-bit BAR at index 5;
  * -EOPNOTSUPP: PCIEM_BAR_FLAG_IO;
- * -EBUSY: the index (or, for a 64-bit BAR, index + 1) is already in use.
+ * -EBUSY: the index (or, for a 64-bit BAR, index + 1) is already in use, or
+ *         pcfg_finalize() has succeeded.
  */
 int pcfg_add_bar(struct pcfg *c, unsigned int index, uint64_t size, uint32_t flags);
 
-/* Program a BAR's address register (address bits only; low bits kept). */
+/* Program a BAR's address register (address bits only; low bits kept; absent: ignored). */
 void pcfg_set_bar_addr(struct pcfg *c, unsigned int index, uint64_t addr);
 
 /* The address currently programmed in a BAR (0 for an absent BAR). */
@@ -100,10 +102,13 @@ uint64_t pcfg_bar_addr(const struct pcfg *c, unsigned int index);
  * -EINVAL: unknown type or a parameter out of range (MSI: num_vectors_log2
  *          > 5, has_64bit/has_masking not 0 or 1; MSI-X: table_size 0 or
  *          > 2048, bar_index >= 6, offsets not 8-byte aligned; PASID:
- *          max_pasid_width > 20, flags not 0 or 1; VSEC: length not a
- *          multiple of 4 in 8..256; any reserved field nonzero);
+ *          max_pasid_width > 20, flags not 0 or 1; VSEC: vsec_rev > 15, a
+ *          nonzero length not a multiple of 4 in 8..256 (length 0 selects
+ *          PCFG_VSEC_DEFAULT_LENGTH); any reserved field nonzero);
  * -EEXIST: a capability of that type already exists;
- * -ENOSPC: the list has no room left.
+ * -ENOSPC: the list has no room left;
+ * -EBUSY: pcfg_finalize() has succeeded (checked first).
+ * The other checks are made in the order listed.
  */
 int pcfg_add_cap(struct pcfg *c, const struct pciem_cap_config *cap);
 
@@ -112,7 +117,9 @@ const struct pcfg_cap *pcfg_find_cap(const struct pcfg *c, uint32_t type);
 
 /*
  * Check the description as a whole and freeze it.  Sets Status.Capabilities
- * List when there are standard capabilities.
+ * List when there are standard capabilities, then records the reset state
+ * (as pcfg_snapshot_reset_state() does).
+ * -EBUSY: already finalized;
  * -ENODATA: pcfg_set_ids() was never called;
  * -EINVAL: the MSI-X table or PBA does not fit inside an implemented BAR (or
  *          names the upper half of a 64-bit BAR), table and PBA overlap, or
