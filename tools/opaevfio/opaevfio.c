@@ -298,6 +298,13 @@ static int do_bind(const char *addr, const char *user, const char *grp)
 			       addr);
 	if (ensure_driver("vfio-pci"))
 		return 1;
+	/* VFIO needs an IOMMU backend, which modprobe vfio-pci may not load
+	 * (a soft dependency); libopaevfio uses type1 */
+	if (!exists("/sys/module/vfio_iommu_type1") &&
+	    (modprobe("vfio_iommu_type1") ||
+	     !exists("/sys/module/vfio_iommu_type1")))
+		fprintf(stderr, "%s: warning: could not load vfio_iommu_type1; "
+			"opae_vfio_open() will fail without it\n", prog);
 
 	driver_of(addr, drv, sizeof(drv));
 	if (strcmp(drv, "vfio-pci")) {
