@@ -4,7 +4,8 @@
 # OPAE opae_vfio_* API) against QEMU's edu: registers, DMA round trips through
 # library buffers, MSI and INTx through eventfds, mask/unmask, huge and
 # preallocated buffers, every error path.  Run without huge pages (4 KiB
-# fallback) and with a 2 MiB pool, then release the device and check that
+# fallback), with a 2 MiB pool, in portable mode, and as an unprivileged user
+# who was given the group node; then release the device and check that
 # opening it fails cleanly.
 . /pciem/tests/lib.sh
 
@@ -31,8 +32,16 @@ info "run 3: portable mode (non-zero checks only)"
 opae_edu -p "$ea" >portable.log 2>&1 || { cat portable.log; fail "opae_edu -p failed"; }
 tail -n 1 portable.log
 
+info "run 4: as uid 1000 after opaevfio -u 1000 -g 1000"
+check opaevfio -i "$ea" -u 1000 -g 1000
+opae_edu -U 1000:1000 "$ea" >user.log 2>&1 || { cat user.log; fail "opae_edu as uid 1000 failed"; }
+grep -E '^# running|opae_edu:' user.log
+info "uid 1000 without access to the group node"
+check opaevfio -i "$ea" -u 0 -g 0
+opae_edu -n EACCES -U 1000:1000 "$ea" || fail "open without access did not fail with EACCES"
+
 check opaevfio -r "$ea"
 check_eq "edu driver after release" "" "$(driver_of "$edu")"
 info "open of the released device"
-opae_edu -n "$ea" || fail "open of an unbound device did not fail cleanly"
+opae_edu -n ENXIO "$ea" || fail "open of an unbound device did not fail with ENXIO"
 pass
