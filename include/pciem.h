@@ -78,6 +78,37 @@ int pciem_device_info(struct pciem_dev *d, struct pciem_device_info *info);
 /* The /dev/pciem file descriptor (for poll/epoll and raw ioctls). */
 int pciem_fd(const struct pciem_dev *d);
 
+/* ---- Events ---------------------------------------------------------------
+ *
+ * The kernel reports accesses as struct pciem_event in a ring shared with
+ * the process (mapped by pciem_create()).  docs/events.md says when each
+ * event type is sent and what its fields hold.
+ */
+
+/* Ask for CONFIG_READ/CONFIG_WRITE events (PCIEM_TRACE_READS/WRITES; 0 stops). */
+int pciem_trace_config(struct pciem_dev *d, uint32_t flags);
+
+/* Trap a BAR's accesses (PCIEM_TRACE_* flags; 0 stops). */
+int pciem_trace_bar(struct pciem_dev *d, unsigned int bar, uint32_t flags);
+
+/* Also signal this eventfd for every event (-1 stops). */
+int pciem_set_eventfd(struct pciem_dev *d, int efd);
+
+/* Take the next event off the ring: 1 if one was taken, 0 if the ring is empty. */
+int pciem_next_event(struct pciem_dev *d, struct pciem_event *ev);
+
+/*
+ * Wait up to timeout_ms (-1: forever) for the next event: 1 with *ev filled,
+ * 0 on timeout, -EPIPE when the kernel has given up on the device.
+ */
+int pciem_wait_event(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms);
+
+/* Answer a PCIEM_EVENT_MMIO_READ (status 0: data is the value read). */
+int pciem_respond(struct pciem_dev *d, uint64_t seq, uint64_t data, int32_t status);
+
+/* The shared ring itself, for programs that consume it their own way. */
+struct pciem_shared_ring *pciem_ring(struct pciem_dev *d);
+
 /* Take the function off the bus, unmap everything and free @d (NULL is fine). */
 void pciem_destroy(struct pciem_dev *d);
 

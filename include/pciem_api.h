@@ -278,6 +278,16 @@ struct pciem_trace_bar {
 	uint32_t flags;
 };
 
+/*
+ * Extension: bar_index of PCIEM_IOCTL_TRACE_BAR selecting configuration space
+ * (flags PCIEM_TRACE_READS and/or PCIEM_TRACE_WRITES ask for CONFIG_READ and
+ * CONFIG_WRITE events), and the bar field of those events.
+ */
+#define PCIEM_TRACE_CONFIG_SPACE  0xffffffffu
+
+/* pciem_event.data of a PCIEM_EVENT_RESET: what reset the function. */
+#define PCIEM_RESET_FLR           1	/* Initiate FLR in Device Control */
+
 /* ---- Extension: where the device is ------------------------------------- */
 
 /* pciem_device_info.state */
@@ -288,8 +298,11 @@ struct pciem_trace_bar {
 
 /*
  * PCIEM_IOCTL_GET_DEVICE_INFO (extension): the device's PCI address once it
- * is started (domain, bus, devfn are 0 before), its lifecycle state and its
- * bus mode.
+ * is started (domain, bus, devfn are 0 before), its lifecycle state, its bus
+ * mode, and the two things pciem.ko counts instead of losing silently:
+ * events dropped after a full ring stayed full for pciem_ring_wait_ms, and
+ * synchronous reads that got no answer within pciem_read_timeout_ms (they
+ * read all ones).
  */
 struct pciem_device_info {
 	uint32_t state;
@@ -298,7 +311,8 @@ struct pciem_device_info {
 	uint8_t bus;
 	uint8_t devfn;
 	uint16_t reserved;
-	uint64_t reserved2[2];
+	uint64_t events_dropped;
+	uint64_t read_timeouts;
 };
 
 /* ---- Shared event ring --------------------------------------------------- */

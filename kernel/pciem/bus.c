@@ -38,6 +38,10 @@ static DEFINE_MUTEX(topology_lock);
 
 /* ---- configuration accessors shared by both modes --------------------- */
 
+/*
+ * The accessors run under the PCI core's pci_lock, in atomic context; events
+ * are pushed after the model's lock is dropped.
+ */
 u32 pciem_cfg_read(struct pciem_device *dev, int where, int size)
 {
 	unsigned long flags;
@@ -46,16 +50,20 @@ u32 pciem_cfg_read(struct pciem_device *dev, int where, int size)
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
 	val = pcfg_read(dev->cfg, where, size);
 	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
+	if (READ_ONCE(dev->trace_cfg) & PCIEM_TRACE_READS)
+		pciem_event_push(dev, PCIEM_EVENT_CONFIG_READ, PCIEM_TRACE_CONFIG_SPACE, where,
+				 size, val, true);
 	return val;
 }
 
 void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val)
 {
 	unsigned long flags;
-	u32 pending;
+	u32 pending, now;
 
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
 	pcfg_write(dev->cfg, where, size, val);
+	now = pcfg_read(dev->cfg, where, size);
 	pending = pcfg_take_pending(dev->cfg);
 	/*
 	 * Initiate FLR: the function returns to its power-on state at once;
@@ -64,6 +72,14 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val)
 	if (pending & PCFG_PENDING_FLR)
 		pcfg_reset(dev->cfg);
 	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
+
+	/* CONFIG_WRITE carries the register as the write left it (masks applied). */
+	if (READ_ONCE(dev->trace_cfg) & PCIEM_TRACE_WRITES)
+		pciem_event_push(dev, PCIEM_EVENT_CONFIG_WRITE, PCIEM_TRACE_CONFIG_SPACE, where,
+				 size, now, true);
+	if (pending & PCFG_PENDING_FLR)
+		pciem_event_push(dev, PCIEM_EVENT_RESET, PCIEM_TRACE_CONFIG_SPACE, 0, 0,
+				 PCIEM_RESET_FLR, true);
 }
 
 /* ---- VIRTUAL: a host bridge of our own ---------------------------------- */

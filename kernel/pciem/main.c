@@ -51,6 +51,7 @@ static void pciem_device_release(struct kref *ref)
 	for (i = 0; i < PCFG_NUM_BARS; i++)
 		if (dev->bars[i].phys)
 			pciem_pool_free(dev->bars[i].phys, dev->bars[i].alloc);
+	pciem_events_destroy(dev);
 	kvfree(dev->cfg);
 	kfree(dev);
 }
@@ -353,6 +354,8 @@ static long ioctl_get_device_info(struct pciem_device *dev, void __user *uarg)
 	memset(&info, 0, sizeof(info));
 	info.state = dev->state;
 	info.bus_mode = dev->bus_mode;
+	info.events_dropped = atomic64_read(&dev->ev.dropped);
+	info.read_timeouts = atomic64_read(&dev->ev.read_timeouts);
 	if (dev->state == PCIEM_STATE_STARTED) {
 		info.domain = pci_domain_nr(dev->bus);
 		info.bus = dev->bus->number;
@@ -361,6 +364,40 @@ static long ioctl_get_device_info(struct pciem_device *dev, void __user *uarg)
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
+}
+
+static long ioctl_set_eventfd(struct pciem_device *dev, void __user *uarg)
+{
+	struct pciem_eventfd_config arg;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+	return pciem_events_set_eventfd(dev, arg.eventfd);
+}
+
+static long ioctl_trace_bar(struct pciem_device *dev, void __user *uarg)
+{
+	struct pciem_trace_bar arg;
+	const u32 known = PCIEM_TRACE_READS | PCIEM_TRACE_WRITES | PCIEM_TRACE_STOP_WRITES;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (dev->state == PCIEM_STATE_EMPTY)
+		return -EBADFD;
+	if (arg.flags & ~known)
+		return -EINVAL;
+	if (arg.bar_index == PCIEM_TRACE_CONFIG_SPACE) {
+		if (arg.flags & PCIEM_TRACE_STOP_WRITES)
+			return -EINVAL;
+		WRITE_ONCE(dev->trace_cfg, arg.flags);
+		return 0;
+	}
+	if (arg.bar_index >= PCFG_NUM_BARS)
+		return -EINVAL;
+	/* Trapping BAR accesses is not built yet. */
+	return -EOPNOTSUPP;
 }
 
 static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -398,15 +435,19 @@ static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PCIEM_IOCTL_GET_DEVICE_INFO:
 		ret = ioctl_get_device_info(dev, uarg);
 		break;
+	case PCIEM_IOCTL_SET_EVENTFD:
+		ret = ioctl_set_eventfd(dev, uarg);
+		break;
+	case PCIEM_IOCTL_TRACE_BAR:
+		ret = ioctl_trace_bar(dev, uarg);
+		break;
 	case PCIEM_IOCTL_INJECT_IRQ:
 	case PCIEM_IOCTL_DMA:
 	case PCIEM_IOCTL_DMA_ATOMIC:
 	case PCIEM_IOCTL_P2P:
-	case PCIEM_IOCTL_SET_EVENTFD:
 	case PCIEM_IOCTL_SET_IRQFD:
 	case PCIEM_IOCTL_DMA_INDIRECT:
-	case PCIEM_IOCTL_TRACE_BAR:
-		/* The data path (events, interrupts, DMA, tracing) is not built yet. */
+		/* Interrupts and DMA are not built yet. */
 		ret = -EOPNOTSUPP;
 		break;
 	default:
@@ -428,6 +469,10 @@ static int pciem_open(struct inode *inode, struct file *file)
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return -ENOMEM;
+	if (pciem_events_init(dev)) {
+		kfree(dev);
+		return -ENOMEM;
+	}
 	kref_init(&dev->ref);
 	mutex_init(&dev->lock);
 	raw_spin_lock_init(&dev->cfg_lock);
@@ -445,6 +490,8 @@ static int pciem_release(struct inode *inode, struct file *file)
 {
 	struct pciem_device *dev = file->private_data;
 
+	/* Nobody will answer or drain the ring any more: stop waiting for it. */
+	WRITE_ONCE(dev->dead, true);
 	mutex_lock(&dev->lock);
 	if (dev->state == PCIEM_STATE_STARTED) {
 		pci_info(dev->pdev, "pciem: emulator closed its device, removing it\n");
@@ -456,10 +503,29 @@ static int pciem_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static int pciem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return pciem_events_mmap(file->private_data, vma);
+}
+
+static __poll_t pciem_poll(struct file *file, poll_table *wait)
+{
+	return pciem_events_poll(file->private_data, file, wait);
+}
+
+static ssize_t pciem_write(struct file *file, const char __user *buf, size_t count,
+			   loff_t *ppos)
+{
+	return pciem_events_write(file->private_data, buf, count);
+}
+
 static const struct file_operations pciem_fops = {
 	.owner = THIS_MODULE,
 	.open = pciem_open,
 	.release = pciem_release,
+	.mmap = pciem_mmap,
+	.poll = pciem_poll,
+	.write = pciem_write,
 	.unlocked_ioctl = pciem_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

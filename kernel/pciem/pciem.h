@@ -10,7 +10,10 @@
 #ifndef PCIEM_INTERNAL_H
 #define PCIEM_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/poll.h>
+#include <linux/wait.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
@@ -27,6 +30,30 @@ struct pciem_bar_mem {
 };
 
 struct pciem_attach_bus;
+struct eventfd_ctx;
+
+/* A synchronous read waiting for the emulator's pciem_response. */
+struct pciem_pending {
+	bool busy;		/* slot in use */
+	bool done;		/* answer arrived (release/acquire) */
+	u64 seq;		/* the MMIO_READ event's seq */
+	u64 data;
+	s32 status;
+};
+
+/* The event ring and everything around it (events.c). */
+struct pciem_events {
+	struct pciem_shared_ring *ring;	/* vmalloc_user, mapped by the emulator */
+	raw_spinlock_t lock;		/* head, seq, pending[] */
+	u32 head;			/* the kernel's copy; ring->head mirrors it */
+	u64 seq;			/* seq of the last committed event */
+	wait_queue_head_t wq;		/* poll() */
+	spinlock_t efd_lock;
+	struct eventfd_ctx *efd;	/* SET_EVENTFD */
+	struct pciem_pending pending[16];
+	atomic64_t dropped;		/* events given up on a full ring */
+	atomic64_t read_timeouts;	/* synchronous reads never answered */
+};
 
 /*
  * One emulated function: one open /dev/pciem file.  Reference counted: the
@@ -53,6 +80,10 @@ struct pciem_device {
 	struct pci_sysdata sysdata;	/* virtual host bridge's sysdata */
 	struct resource busn;		/* virtual host bridge's bus number */
 	struct pciem_attach_bus *abus;	/* attach mode: the bus we joined */
+
+	struct pciem_events ev;
+	u32 trace_cfg;			/* PCIEM_TRACE_READS/WRITES for config space */
+	bool dead;			/* the emulator closed its file: stop waiting */
 };
 
 void pciem_device_get(struct pciem_device *dev);
@@ -61,6 +92,18 @@ void pciem_device_put(struct pciem_device *dev);
 /* Configuration accessors used by both bus modes (cfg_lock inside). */
 u32 pciem_cfg_read(struct pciem_device *dev, int where, int size);
 void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val);
+
+/* events.c */
+int pciem_events_init(struct pciem_device *dev);
+void pciem_events_destroy(struct pciem_device *dev);
+u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
+		     u64 data, bool atomic);
+bool pciem_events_pending(struct pciem_device *dev);
+bool pciem_sync_read(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 *val);
+ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, size_t count);
+__poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_table *wait);
+int pciem_events_set_eventfd(struct pciem_device *dev, int fd);
+int pciem_events_mmap(struct pciem_device *dev, struct vm_area_struct *vma);
 
 /* pool.c */
 int pciem_pool_init(const char *region);

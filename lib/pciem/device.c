@@ -12,24 +12,7 @@
 #include <unistd.h>
 
 #include "pciem.h"
-
-struct pciem_dev {
-	int fd;			/* /dev/pciem */
-	int instance_fd;	/* from PCIEM_IOCTL_REGISTER: maps the BARs */
-	void *bar[6];
-	uint64_t bar_size[6];
-	size_t bar_map_len[6];
-};
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : ret;
-}
+#include "internal.h"
 
 int pciem_create(struct pciem_dev **out, uint32_t bus_mode)
 {
@@ -51,13 +34,21 @@ int pciem_create(struct pciem_dev **out, uint32_t bus_mode)
 		return ret;
 	}
 	ret = xioctl(d->fd, PCIEM_IOCTL_CREATE_DEVICE, &arg);
-	if (ret < 0) {
-		close(d->fd);
-		free(d);
-		return ret;
+	if (ret < 0)
+		goto err;
+	d->ring = mmap(NULL, sizeof(*d->ring), PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
+		       PCIEM_RING_MMAP_OFFSET);
+	if (d->ring == MAP_FAILED) {
+		ret = -errno;
+		goto err;
 	}
 	*out = d;
 	return 0;
+
+err:
+	close(d->fd);
+	free(d);
+	return ret;
 }
 
 int pciem_set_ids(struct pciem_dev *d, const struct pciem_config_space *ids)
@@ -257,6 +248,8 @@ void pciem_destroy(struct pciem_dev *d)
 	if (!d)
 		return;
 	unmap_bars(d);
+	if (d->ring)
+		munmap(d->ring, sizeof(*d->ring));
 	if (d->instance_fd >= 0)
 		close(d->instance_fd);
 	close(d->fd);

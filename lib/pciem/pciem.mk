@@ -9,7 +9,7 @@ LIBS       += $(LIBPCIEM_A) $(LIBPCIEM_SO) $(BUILD)/lib/$(LIBPCIEM_SONAME) $(BUI
 PKGCONFIGS += $(BUILD)/lib/pkgconfig/pciem.pc
 INSTALL_HDRS += pciem.h pciem_api.h
 
-$(BUILD)/obj/libpciem/%.o: lib/pciem/%.c include/pciem.h include/pciem_api.h
+$(BUILD)/obj/libpciem/%.o: lib/pciem/%.c lib/pciem/internal.h include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -fPIC $(CPPFLAGS_COMMON) -c $< -o $@
 

@@ -8,3 +8,9 @@ $(BUILD)/guest/bin/pciem_ioctl_test: tests/guest/pciem_ioctl_test.c include/pcie
 $(BUILD)/guest/bin/pcibar: tests/guest/pcibar.c
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -static $< -o $@
+
+GUEST_BINS += $(BUILD)/guest/bin/pciem_events_test
+
+$(BUILD)/guest/bin/pciem_events_test: tests/guest/pciem_events_test.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@

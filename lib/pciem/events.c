@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * events.c - consuming the event ring and answering reads.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pciem.h"
+#include "internal.h"
+
+int pciem_trace_config(struct pciem_dev *d, uint32_t flags)
+{
+	struct pciem_trace_bar t = { .bar_index = PCIEM_TRACE_CONFIG_SPACE, .flags = flags };
+
+	if (!d)
+		return -EINVAL;
+	return xioctl(d->fd, PCIEM_IOCTL_TRACE_BAR, &t);
+}
+
+int pciem_trace_bar(struct pciem_dev *d, unsigned int bar, uint32_t flags)
+{
+	struct pciem_trace_bar t = { .bar_index = bar, .flags = flags };
+
+	if (!d)
+		return -EINVAL;
+	return xioctl(d->fd, PCIEM_IOCTL_TRACE_BAR, &t);
+}
+
+int pciem_set_eventfd(struct pciem_dev *d, int efd)
+{
+	struct pciem_eventfd_config c = { .eventfd = efd };
+
+	if (!d)
+		return -EINVAL;
+	return xioctl(d->fd, PCIEM_IOCTL_SET_EVENTFD, &c);
+}
+
+struct pciem_shared_ring *pciem_ring(struct pciem_dev *d)
+{
+	return d ? d->ring : NULL;
+}
+
+int pciem_next_event(struct pciem_dev *d, struct pciem_event *ev)
+{
+	int head, tail;
+
+	if (!d || !ev || !d->ring)
+		return -EINVAL;
+	/* Acquire: the event's contents are read after the head that covers them. */
+	head = atomic_load_explicit(&d->ring->head, memory_order_acquire);
+	tail = atomic_load_explicit(&d->ring->tail, memory_order_relaxed);
+	if (head == tail)
+		return 0;
+	if (head < 0 || head >= PCIEM_RING_SIZE || tail < 0 || tail >= PCIEM_RING_SIZE)
+		return -EIO;
+	memcpy(ev, &d->ring->events[tail], sizeof(*ev));
+	/* Release: the slot is free for the kernel only after we copied it. */
+	atomic_store_explicit(&d->ring->tail, (tail + 1) % PCIEM_RING_SIZE,
+			      memory_order_release);
+	return 1;
+}
+
+int pciem_wait_event(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms)
+{
+	struct pollfd p;
+	int ret;
+
+	if (!d || !ev)
+		return -EINVAL;
+	for (;;) {
+		ret = pciem_next_event(d, ev);
+		if (ret)
+			return ret;
+		p.fd = d->fd;
+		p.events = POLLIN;
+		p.revents = 0;
+		ret = poll(&p, 1, timeout_ms);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0)
+			return -errno;
+		if (ret == 0)
+			return pciem_next_event(d, ev);
+		if (p.revents & (POLLHUP | POLLERR))
+			return -EPIPE;
+	}
+}
+
+int pciem_respond(struct pciem_dev *d, uint64_t seq, uint64_t data, int32_t status)
+{
+	struct pciem_response r = { .seq = seq, .data = data, .status = status };
+	ssize_t n;
+
+	if (!d)
+		return -EINVAL;
+	do {
+		n = write(d->fd, &r, sizeof(r));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == sizeof(r) ? 0 : -EIO;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* internal.h - what libpciem's files share. */
+#ifndef PCIEM_LIB_INTERNAL_H
+#define PCIEM_LIB_INTERNAL_H
+
+#include <errno.h>
+#include <sys/ioctl.h>
+
+#include "pciem.h"
+
+struct pciem_dev {
+	int fd;				/* /dev/pciem */
+	int instance_fd;		/* from PCIEM_IOCTL_REGISTER: maps the BARs */
+	struct pciem_shared_ring *ring;	/* mapped at pciem_create() */
+	void *bar[6];
+	uint64_t bar_size[6];
+	size_t bar_map_len[6];
+};
+
+/* ioctl() restarted on EINTR; -errno on failure. */
+static inline int xioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : ret;
+}
+
+#endif
