@@ -65,6 +65,30 @@ int opaevfio_fail(int err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void opaevfio_clear_error(void);
 
+/* ---- vfio.c pieces that are tested on the host ---- */
+struct vfio_info_cap_header;
+struct vfio_region_info;
+struct vfio_region_info_cap_sparse_mmap;
+/*
+ * Capability `id` in an INFO reply of argsz bytes whose fixed part is hdrsz
+ * bytes, chain starting at `first`; NULL if absent or the chain is malformed
+ * (offset inside the fixed part, past the end, unaligned, not increasing).
+ * *capsz = bytes from the capability to the end of the reply.
+ */
+struct vfio_info_cap_header *opaevfio_find_cap(void *info, uint32_t argsz,
+					       uint32_t hdrsz, uint32_t first,
+					       uint16_t id, uint32_t *capsz);
+/* Map region r (ri: its info, r->region_size set) area by area from
+ * d->device_fd as the sparse-mmap capability sp says; holes stay PROT_NONE.
+ * EIO for a truncated capability or an area outside the region. */
+int opaevfio_map_sparse(struct opae_vfio_device *d,
+			struct opae_vfio_device_region *r,
+			const struct vfio_region_info *ri,
+			const struct vfio_region_info_cap_sparse_mmap *sp,
+			uint32_t capsz);
+/* Unmap and free d->regions. */
+void opaevfio_free_regions(struct opae_vfio_device *d);
+
 /* Roots, overridable by tests: "/sys/bus/pci" and "/dev/vfio". */
 extern const char *opaevfio_sysfs_pci_root;
 extern const char *opaevfio_dev_vfio_root;

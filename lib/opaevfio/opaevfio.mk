@@ -45,7 +45,7 @@ $(BUILD)/lib/pkgconfig/opaevfio.pc: lib/opaevfio/opaevfio.pc.in
 	cp $< $@
 
 # ---- host unit tests: library sources compiled straight into each test ----
-OPAEVFIO_UNIT := iova util api
+OPAEVFIO_UNIT := iova util api caps
 OPAEVFIO_TEST_CFLAGS := $(STD) $(WARN) -O1 -g -pthread -I$(CURDIR)/include -I$(CURDIR)/lib/opaevfio
 
 UNIT_TESTS += $(patsubst %,$(BUILD)/unit/test_opaevfio_%,$(OPAEVFIO_UNIT))

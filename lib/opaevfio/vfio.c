@@ -102,9 +102,9 @@ static void dev_unlock(struct opae_vfio *v)
  * corrupt chain cannot loop).  Returns the header or NULL; *capsz gets the
  * bytes available from the header to the end of the reply.
  */
-static struct vfio_info_cap_header *find_cap(void *info, uint32_t argsz,
-					     uint32_t hdrsz, uint32_t first,
-					     uint16_t id, uint32_t *capsz)
+struct vfio_info_cap_header *opaevfio_find_cap(void *info, uint32_t argsz,
+					       uint32_t hdrsz, uint32_t first,
+					       uint16_t id, uint32_t *capsz)
 {
 	uint32_t off = first, prev = 0;
 
@@ -128,7 +128,7 @@ static struct vfio_info_cap_header *find_cap(void *info, uint32_t argsz,
 /* ------------------------------------------------------------------ */
 /* regions                                                             */
 
-static void free_regions(struct opae_vfio_device *d)
+void opaevfio_free_regions(struct opae_vfio_device *d)
 {
 	struct opae_vfio_device_region *r = d->regions;
 
@@ -196,11 +196,11 @@ static int get_region_info(int fd, uint32_t index,
 	return 0;
 }
 
-static int map_sparse(struct opae_vfio_device *d,
-		      struct opae_vfio_device_region *r,
-		      const struct vfio_region_info *ri,
-		      const struct vfio_region_info_cap_sparse_mmap *sp,
-		      uint32_t capsz)
+int opaevfio_map_sparse(struct opae_vfio_device *d,
+			struct opae_vfio_device_region *r,
+			const struct vfio_region_info *ri,
+			const struct vfio_region_info_cap_sparse_mmap *sp,
+			uint32_t capsz)
 {
 	struct opae_vfio_sparse_info **tail = &r->region_sparse;
 	uint64_t page = sys_page_size();
@@ -290,12 +290,12 @@ static int map_regions(struct opae_vfio_device *d)
 		tail = &r->next;
 
 		if (ri->flags & VFIO_REGION_INFO_FLAG_CAPS)
-			cap = find_cap(ri, ri->argsz, sizeof(*ri),
+			cap = opaevfio_find_cap(ri, ri->argsz, sizeof(*ri),
 				       ri->cap_offset,
 				       VFIO_REGION_INFO_CAP_SPARSE_MMAP,
 				       &capsz);
 		if (cap) {
-			err = map_sparse(d, r, ri,
+			err = opaevfio_map_sparse(d, r, ri,
 				(struct vfio_region_info_cap_sparse_mmap *)cap,
 				capsz);
 		} else {
@@ -440,7 +440,7 @@ static int discover_iova(struct opae_vfio *v, uint64_t *iommu_page)
 		    big->argsz <= argsz && (big->flags & VFIO_IOMMU_INFO_CAPS)) {
 			free(info);
 			info = big;
-			cap = (void *)find_cap(info, argsz, sizeof(*info),
+			cap = (void *)opaevfio_find_cap(info, argsz, sizeof(*info),
 					       info->cap_offset,
 					       VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE,
 					       &capsz);
@@ -744,7 +744,7 @@ static void teardown(struct opae_vfio *v)
 	}
 	opaevfio_hmap_destroy(&v->cont_buffers);
 
-	free_regions(&v->device);
+	opaevfio_free_regions(&v->device);
 	free_irqs(&v->device);
 	if (v->device.device_fd >= 0)
 		close(v->device.device_fd);
