@@ -122,7 +122,7 @@ for d in /sys/bus/pci/devices/*; do
 	sed -n "/@$sel:$tab/,/^[^ ]/p" lc | grep -o '^    e\{0,1\}cap [0-9a-f]*\[[0-9a-f]*\]' >caps
 	: >walk
 	if [ $((0x$(setpci -s "$addr" STATUS) & 0x10)) -ne 0 ]; then
-		ptr=$((0x$(setpci -s "$addr" CAPABILITY_LIST) & 0xff))
+		ptr=$((0x$(setpci -s "$addr" 34.b) & 0xff))
 		n=0
 		while [ $ptr -ne 0 ] && [ $ptr -ne 255 ] && [ $n -lt 48 ]; do
 			id=$((0x$(setpci -s "$addr" "$(printf %x $ptr).b")))

@@ -24,7 +24,8 @@ g1=$(pciio-test gen)
 check_eq "devices after remove" $((n0 - 1)) "$(pciio-test list | wc -l)"
 check_eq "old generation" "status 1 matches 0 offset 1 generation $g0" \
 	"$(pciio-test changed "$g0")"
-pciconf -l "$sel" 2>/dev/null && fail "pciconf -l $sel still finds it"
+# As on FreeBSD, a selector that matches nothing lists nothing.
+check_eq "pciconf -l $sel" "" "$(pciconf -l "$sel")"
 pciconf -l | grep -q "@$sel:" && fail "pciconf -l still lists $sel"
 info "removed $addr: generation $g0 -> $g1"
 

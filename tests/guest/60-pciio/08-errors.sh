@@ -4,7 +4,8 @@
 # descriptors (EPERM), GETCONF pattern errors (EINVAL, status ERROR), bad
 # widths and alignment (EINVAL), missing devices (ENODEV), unknown ioctls
 # (ENOTTY), BARs (EINVAL, EBUSY, EIO, ENOENT, ENOMEM), VPD (ENXIO), bad
-# pointers (EFAULT), and unprivileged opens for writing (EPERM).  The
+# pointers (EFAULT), and opens for writing by other users (EACCES) and
+# without CAP_SYS_ADMIN (EPERM).  The
 # kernel log must stay free of warnings.
 . /pciem/tests/lib.sh
 . "$PCIEM_TEST_DIR/pciio-lib.sh"
