@@ -9,6 +9,7 @@
 #include <linux/uaccess.h>
 
 #include "pciio_priv.h"
+#include "pciio_vpd.h"
 
 /* The device a pcisel names, referenced, or NULL. */
 struct pci_dev *pciio_get_dev(const struct pcisel *sel)
@@ -293,110 +294,6 @@ long pciio_getbar(void __user *uarg)
 }
 
 /* ---- PCIOCLISTVPD ------------------------------------------------------- */
-
-#define VPD_TAG_LARGE		0x80
-#define VPD_LTAG_ID_STRING	0x02
-#define VPD_LTAG_RO		0x10
-#define VPD_LTAG_RW		0x11
-#define VPD_STAG_END		0x0f
-
-/*
- * Walk the VPD image and either measure (out == NULL) or fill the element
- * list FreeBSD returns: the identifier string, then the VPD-R keywords, then
- * the VPD-W keywords.  Returns the list's length, or -ENXIO if the image
- * has no identifier string.
- */
-static long pciio_vpd_elements(const u8 *vpd, unsigned int len, u8 *out)
-{
-	unsigned int pos = 0, ident_len = 0;
-	const u8 *ident = NULL;
-	size_t total;
-	int pass;
-
-	/* Find the identifier string first: it always comes first out. */
-	while (pos < len) {
-		u8 tag = vpd[pos];
-		unsigned int dlen;
-
-		if (tag & VPD_TAG_LARGE) {
-			if (pos + 3 > len)
-				break;
-			dlen = vpd[pos + 1] | (vpd[pos + 2] << 8);
-			if (pos + 3 + dlen > len)
-				break;
-			if ((tag & 0x7f) == VPD_LTAG_ID_STRING && !ident) {
-				ident = vpd + pos + 3;
-				ident_len = strnlen((const char *)ident,
-						    min(dlen, 255u));
-			}
-			pos += 3 + dlen;
-		} else {
-			if (((tag >> 3) & 0xf) == VPD_STAG_END)
-				break;
-			pos += 1 + (tag & 7);
-		}
-	}
-	if (!ident)
-		return -ENXIO;
-
-	total = sizeof(struct pci_vpd_element) + ident_len;
-	if (out) {
-		struct pci_vpd_element *e = (struct pci_vpd_element *)out;
-
-		e->pve_keyword[0] = 0;
-		e->pve_keyword[1] = 0;
-		e->pve_flags = PVE_FLAG_IDENT;
-		e->pve_datalen = ident_len;
-		memcpy(e->pve_data, ident, ident_len);
-	}
-
-	/* Then the read-only keywords, then the read-write ones. */
-	for (pass = 0; pass < 2; pass++) {
-		u8 want = pass ? VPD_LTAG_RW : VPD_LTAG_RO;
-
-		pos = 0;
-		while (pos < len) {
-			u8 tag = vpd[pos];
-			unsigned int dlen, k;
-
-			if (!(tag & VPD_TAG_LARGE)) {
-				if (((tag >> 3) & 0xf) == VPD_STAG_END)
-					break;
-				pos += 1 + (tag & 7);
-				continue;
-			}
-			if (pos + 3 > len)
-				break;
-			dlen = vpd[pos + 1] | (vpd[pos + 2] << 8);
-			if (pos + 3 + dlen > len)
-				break;
-			if ((tag & 0x7f) != want) {
-				pos += 3 + dlen;
-				continue;
-			}
-			for (k = pos + 3; k + 3 <= pos + 3 + dlen;) {
-				u8 klen = vpd[k + 2];
-
-				if (k + 3 + klen > pos + 3 + dlen)
-					break;
-				if (out) {
-					struct pci_vpd_element *e =
-						(struct pci_vpd_element *)(out + total);
-
-					e->pve_keyword[0] = vpd[k];
-					e->pve_keyword[1] = vpd[k + 1];
-					e->pve_flags = pass ? PVE_FLAG_RW : 0;
-					e->pve_datalen = klen;
-					memcpy(e->pve_data, vpd + k + 3, klen);
-				}
-				total += sizeof(struct pci_vpd_element) + klen;
-				k += 3 + klen;
-			}
-			pos += 3 + dlen;
-		}
-	}
-	return total;
-}
 
 long pciio_listvpd(void __user *uarg)
 {

@@ -41,3 +41,20 @@ $(BUILD)/unit/test_pciconf_%: tests/unit/test_pciconf_%.c $(PCICONF_LIB_SRCS) $(
 $(BUILD)/unit-san/test_pciconf_%: tests/unit/test_pciconf_%.c $(PCICONF_LIB_SRCS) $(PCICONF_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(PCICONF_CFLAGS) -O1 -g $(SANFLAGS) -o $@ $< $(PCICONF_LIB_SRCS)
+
+# pciio.ko's VPD parser is freestanding C: tested on the host, end to end
+# with pciconf's -V printer.
+PCIIO_VPD_SRCS := kernel/pciio/pciio_vpd.c
+PCIIO_VPD_DEPS := tests/unit/test_pciio_vpd.c $(PCIIO_VPD_SRCS) kernel/pciio/pciio_vpd.h \
+                  $(PCICONF_LIB_SRCS) $(PCICONF_HDRS)
+
+UNIT_TESTS += $(BUILD)/unit/test_pciio_vpd
+SAN_TESTS  += $(BUILD)/unit-san/test_pciio_vpd
+
+$(BUILD)/unit/test_pciio_vpd: $(PCIIO_VPD_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(PCICONF_CFLAGS) -Ikernel/pciio -O1 -g -o $@ $< $(PCIIO_VPD_SRCS) $(PCICONF_LIB_SRCS)
+
+$(BUILD)/unit-san/test_pciio_vpd: $(PCIIO_VPD_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(PCICONF_CFLAGS) -Ikernel/pciio -O1 -g $(SANFLAGS) -o $@ $< $(PCIIO_VPD_SRCS) $(PCICONF_LIB_SRCS)
