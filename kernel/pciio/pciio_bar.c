@@ -88,6 +88,10 @@ long pciio_barmmap(struct file *file, void __user *uarg)
 	ret = -EBUSY;
 	if ((res->flags & IORESOURCE_UNSET) || !res->start)
 		goto put;
+	/* Write-combining only where it is safe: prefetchable BARs (sysfs). */
+	ret = -EINVAL;
+	if (req.write_combine && !(res->flags & IORESOURCE_PREFETCH))
+		goto put;
 
 	start = res->start;
 	req.task = current;

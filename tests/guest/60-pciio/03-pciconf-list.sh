@@ -156,4 +156,6 @@ for opt in -le -lB -lV -lcc -lbBcevV; do
 	[ -s e ] && fail "pciconf $opt wrote to stderr: $(cat e)"
 	check_eq "pciconf $opt device lines" "$(wc -l <out)" "$(grep -c '@pci' o)"
 done
+info "pciconf -lbBcevV:"
+cat o
 pass

@@ -7,9 +7,13 @@
  *   pciio-test match             every match flag against the full list
  *   pciio-test gen               the current generation
  *   pciio-test changed GEN       status of a call with offset 1 and GEN
- *   pciio-test errors EDU [IO]   the errno table of docs/pciio.md; EDU is
+ *   pciio-test errors EDU [IO [OWNED]]
+ *                                the errno table of docs/pciio.md; EDU is
  *                                QEMU's edu device (DDDD:BB:SS.F), IO an
- *                                optional device whose BAR 0x10.. is I/O
+ *                                optional device with an I/O BAR, OWNED one
+ *                                whose BARs a driver holds ("-": none)
+ *   pciio-test fuzz EDU N        N calls with random arguments (writes go
+ *                                to EDU only)
  *
  * "list" and "page" print one line per device:
  *   DDDD:BB:SS.F vendor device subvendor subdevice class rev hdr name unit
@@ -755,6 +759,9 @@ static void errors_barmmap(int fd, const struct pcisel *edu,
 	EXPECT_ERR(fd, PCIOCBARMMAP, &pbm, EINVAL);
 	pbm.pbm_memattr = 99;
 	EXPECT_ERR(fd, PCIOCBARMMAP, &pbm, EINVAL);
+	/* Write-combining: prefetchable BARs only, and edu's is not. */
+	pbm.pbm_memattr = VM_MEMATTR_WRITE_COMBINING;
+	EXPECT_ERR(fd, PCIOCBARMMAP, &pbm, EINVAL);
 	pbm.pbm_memattr = VM_MEMATTR_DEVICE;
 	pbm.pbm_reg = 0x14;
 	EXPECT_ERR(fd, PCIOCBARMMAP, &pbm, EINVAL);
@@ -944,6 +951,188 @@ static int cmd_errors(const char *edu_s, const char *io_s, const char *own_s)
 	return summary();
 }
 
+
+/* ---- random input ----------------------------------------------------------- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* Mostly small, sometimes anything: the values that find edge cases. */
+static uint32_t rnd_u32(void)
+{
+	switch (rnd() % 4) {
+	case 0:
+		return (uint32_t)(rnd() % 8);
+	case 1:
+		return (uint32_t)(rnd() % 4200);
+	case 2:
+		return (uint32_t)(0xffffffffu - rnd() % 8);
+	default:
+		return (uint32_t)rnd();
+	}
+}
+
+/*
+ * Random arguments to every ioctl, on real devices and made-up ones.  Writes
+ * (config and BAR) only ever go to @edu, and never to its COMMAND register;
+ * BAR mappings are undone.  Nothing here may warn in the kernel log.
+ */
+static int cmd_fuzz(const char *edu_s, unsigned long rounds)
+{
+	static struct pci_conf conf[64];
+	static struct pci_match_conf pat[64];
+	static unsigned char vpdbuf[4096];
+	struct pci_conf *all;
+	struct pcisel edu;
+	uint32_t n, i;
+	unsigned long r;
+	int fd, ro;
+
+	if (parse_addr(edu_s, &edu) != 0)
+		return 2;
+	fd = open_pci(O_RDWR);
+	ro = open_pci(O_RDONLY);
+	all = get_all(fd, &n, NULL);
+	for (r = 0; r < rounds; r++) {
+		struct pcisel sel = all[rnd() % n].pc_sel;
+		int any = rnd() % 4 == 0;
+
+		if (any) {
+			sel.pc_domain = rnd_u32() % 3 == 0 ? rnd_u32() : 0;
+			sel.pc_bus = (uint8_t)rnd();
+			sel.pc_dev = (uint8_t)rnd();
+			sel.pc_func = (uint8_t)rnd();
+		}
+		switch (rnd() % 7) {
+		case 0: {
+			struct pci_conf_io pc;
+
+			memset(&pc, 0, sizeof(pc));
+			pc.match_buf_len = rnd_u32() % (sizeof(conf) + 100);
+			pc.matches = conf;
+			pc.num_patterns = rnd_u32() % 70;
+			pc.pat_buf_len = rnd() % 2 ? pc.num_patterns * sizeof(pat[0]) :
+				rnd_u32();
+			if (pc.pat_buf_len > sizeof(pat))
+				pc.pat_buf_len = pc.num_patterns = 0;
+			for (i = 0; i < 64; i++) {
+				pat[i].flags = (pci_getconf_flags)(rnd() & 0x3ff);
+				pat[i].pc_sel = all[rnd() % n].pc_sel;
+				pat[i].pc_vendor = all[rnd() % n].pc_vendor;
+				pat[i].pc_class = (uint8_t)rnd();
+				pat[i].pd_unit = rnd() % 3;
+				memset(pat[i].pd_name, 'a' + (int)(rnd() % 26),
+				       sizeof(pat[i].pd_name));
+				if (rnd() % 2)
+					memcpy(pat[i].pd_name, "nvme", 5);
+			}
+			pc.patterns = pat;
+			pc.offset = rnd_u32() % (n + 3);
+			pc.generation = (uint32_t)(rnd() % 8);
+			ioctl(rnd() % 2 ? fd : ro, PCIOCGETCONF, &pc);
+			break;
+		}
+		case 1: {
+			struct pci_io io;
+
+			memset(&io, 0, sizeof(io));
+			io.pi_sel = sel;
+			io.pi_reg = (int)rnd_u32();
+			io.pi_width = (int)(rnd_u32() % 9);
+			io.pi_data = (uint32_t)rnd();
+			ioctl(fd, PCIOCREAD, &io);
+			ioctl(fd, PCIOCATTACHED, &io);
+			/*
+			 * Writes: edu only, and inside its config space only
+			 * to Interrupt Line (any width and alignment); past
+			 * the end they go nowhere.
+			 */
+			io.pi_sel = edu;
+			if (io.pi_reg >= 0 && io.pi_reg < 0x100)
+				io.pi_reg = 0x3c + (io.pi_reg & 3);
+			ioctl(fd, PCIOCWRITE, &io);
+			break;
+		}
+		case 2: {
+			struct pci_bar_io bar;
+
+			memset(&bar, 0, sizeof(bar));
+			bar.pbi_sel = sel;
+			bar.pbi_reg = (int)rnd_u32();
+			if (rnd() % 2)
+				bar.pbi_reg = 0x10 + 4 * (int)(rnd() % 8);
+			ioctl(rnd() % 2 ? fd : ro, PCIOCGETBAR, &bar);
+			break;
+		}
+		case 3: {
+			struct pci_list_vpd_io lv;
+
+			memset(&lv, 0, sizeof(lv));
+			lv.plvi_sel = sel;
+			lv.plvi_len = rnd() % 2 ? 0 : rnd_u32() % sizeof(vpdbuf);
+			lv.plvi_data = (struct pci_vpd_element *)vpdbuf;
+			ioctl(rnd() % 2 ? fd : ro, PCIOCLISTVPD, &lv);
+			break;
+		}
+		case 4: {
+			struct pci_bar_mmap pbm;
+
+			memset(&pbm, 0, sizeof(pbm));
+			pbm.pbm_sel = rnd() % 2 ? edu : sel;
+			pbm.pbm_reg = rnd() % 2 ? 0x10 + 4 * (int)(rnd() % 8) :
+				(int)rnd_u32();
+			pbm.pbm_flags = (int)(rnd() % 2 ? rnd() % 16 : rnd_u32());
+			pbm.pbm_flags &= ~PCIIO_BAR_MMAP_FIXED;
+			pbm.pbm_memattr = (int)(rnd() % 2 ? rnd() % 8 : rnd_u32());
+			if (ioctl(fd, PCIOCBARMMAP, &pbm) == 0)
+				munmap(pbm.pbm_map_base, pbm.pbm_map_length);
+			break;
+		}
+		case 5: {
+			struct pci_bar_ioreq req;
+
+			memset(&req, 0, sizeof(req));
+			req.pbi_sel = sel;
+			req.pbi_op = PCIBARIO_READ;
+			if (rnd() % 4 == 0)
+				req.pbi_op = (int)rnd_u32();
+			req.pbi_bar = rnd_u32() % 8;
+			req.pbi_offset = rnd_u32();
+			req.pbi_width = rnd_u32() % 10;
+			/* Only edu is read or written through its BARs. */
+			if (req.pbi_op == PCIBARIO_READ ||
+			    req.pbi_op == PCIBARIO_WRITE) {
+				req.pbi_sel = edu;
+				req.pbi_offset %= 0x100;
+				/* Liveness or DMA source: no side effects. */
+				if (req.pbi_op == PCIBARIO_WRITE)
+					req.pbi_offset = rnd() % 2 ? 4 : 0x80;
+			}
+			ioctl(fd, PCIOCBARIO, &req);
+			break;
+		}
+		default:
+			/* Unknown and mis-sized commands. */
+			ioctl(rnd() % 2 ? fd : ro,
+			      (unsigned long)_IOC(rnd() % 4, 'p', rnd() % 16,
+						  rnd() % 64),
+			      conf);
+			break;
+		}
+	}
+	close(ro);
+	close(fd);
+	printf("pciio-test: %lu random calls made\n", rounds);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
@@ -960,7 +1149,9 @@ int main(int argc, char **argv)
 		return cmd_errors(argv[2],
 				  argc > 3 && argv[3][0] != '-' ? argv[3] : NULL,
 				  argc > 4 && argv[4][0] != '-' ? argv[4] : NULL);
+	if (argc == 4 && strcmp(argv[1], "fuzz") == 0)
+		return cmd_fuzz(argv[2], strtoul(argv[3], NULL, 0));
 	fprintf(stderr, "usage: pciio-test list | page N | match | gen | "
-		"changed GEN | errors EDU [IODEV|-] [OWNED|-]\n");
+		"changed GEN | errors EDU [IODEV|-] [OWNED|-] | fuzz EDU N\n");
 	return 2;
 }
