@@ -3,6 +3,7 @@
  * PCIOCREAD, PCIOCWRITE, PCIOCATTACHED, PCIOCGETBAR and PCIOCLISTVPD.
  */
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/pm_runtime.h>
 #include <linux/slab.h>
@@ -327,7 +328,7 @@ long pciio_listvpd(void __user *uarg)
 		goto out;
 	}
 
-	out = kzalloc(len, GFP_KERNEL);
+	out = kvzalloc(len, GFP_KERNEL);
 	if (!out) {
 		ret = -ENOMEM;
 		goto out;
@@ -336,7 +337,7 @@ long pciio_listvpd(void __user *uarg)
 	ret = 0;
 	if (copy_to_user(pciio_uptr(lv.plvi_data), out, len))
 		ret = -EFAULT;
-	kfree(out);
+	kvfree(out);
 	if (!ret) {
 		lv.plvi_len = len;
 		if (copy_to_user(uarg, &lv, sizeof(lv)))
