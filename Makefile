@@ -10,7 +10,7 @@
 #   make unit            host unit tests only (no VM, no root)
 #   make guest           guest tests only
 #
-# Each component adds itself through a fragment (*/*.mk, */*/*.mk) that
+# Each component adds itself through a fragment (*.mk up to three levels down) that
 # appends to the variables below, so components never edit this file to be
 # built, installed or tested.
 
@@ -21,8 +21,13 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 
-# Kernel build directory: the running kernel's when it has one, else the
-# newest Debian linux-headers-*-amd64 under /usr/src.
+# Kernel build directory.  The test VM (check, demo, guest, guest-payload)
+# needs modules built for its kernel: the newest Debian headers, whose kernel
+# the VM boots.  Otherwise the running kernel's build directory when it has
+# one, else the newest Debian linux-headers-*-amd64 under /usr/src.
+ifneq ($(filter check demo guest guest-payload,$(MAKECMDGOALS)),)
+KDIR ?= $(shell vm/guest-kdir.sh)
+endif
 KDIR ?= $(shell scripts/find-kdir.sh)
 KVER  = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 
@@ -51,7 +56,7 @@ PKGCONFIGS    :=	# .pc files (paths under $(BUILD)/lib/pkgconfig)
 
 all: kernel userspace
 
--include $(sort $(wildcard */*.mk */*/*.mk))
+-include $(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk))
 
 userspace: $(LIBS) $(PROGRAMS) $(PKGCONFIGS)
 

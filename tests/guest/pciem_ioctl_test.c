@@ -429,10 +429,13 @@ static void test_data_path_not_built(void)
 {
 	struct pciem_irq_inject irq = { 0 };
 	struct pciem_trace_bar tb = { 0 };
-	int fd = created();
+	int fd = open_pciem();
 
+	EXPECT_ERR(fd, PCIEM_IOCTL_TRACE_BAR, &tb, EBADFD);	/* before CREATE_DEVICE */
+	close(fd);
+	fd = created();
+	EXPECT_ERR(fd, PCIEM_IOCTL_TRACE_BAR, &tb, ENOENT);	/* no BAR 0 */
 	EXPECT_ERR(fd, PCIEM_IOCTL_INJECT_IRQ, &irq, EOPNOTSUPP);
-	EXPECT_ERR(fd, PCIEM_IOCTL_TRACE_BAR, &tb, EOPNOTSUPP);
 	close(fd);
 }
 
