@@ -20,7 +20,8 @@
  * Each committed event gets the next sequence number.  A synchronous MMIO
  * read waits for a struct pciem_response with the same seq, written to the
  * fd with write(); after pciem_read_timeout_ms without one it completes
- * with all ones and read_timeouts is counted.
+ * with all ones and read_timeouts is counted.  An answer with a nonzero
+ * status also reads all ones (the emulator's way to say "nothing there").
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -214,8 +215,9 @@ bool pciem_sync_read(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u6
 	}
 	raw_spin_lock_irqsave(&ev->lock, flags);
 	if (p->done) {
-		*val = p->data;
-		ok = p->status == 0;
+		/* A nonzero status is the emulator's "no data": all ones. */
+		*val = p->status ? ~0ULL : p->data;
+		ok = true;
 	}
 	p->busy = false;
 	raw_spin_unlock_irqrestore(&ev->lock, flags);

@@ -23,6 +23,7 @@
 #include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/io.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -48,9 +49,12 @@ static void pciem_device_release(struct kref *ref)
 	struct pciem_device *dev = container_of(ref, struct pciem_device, ref);
 	int i;
 
-	for (i = 0; i < PCFG_NUM_BARS; i++)
+	for (i = 0; i < PCFG_NUM_BARS; i++) {
+		if (dev->bars[i].kva)
+			iounmap(dev->bars[i].kva);
 		if (dev->bars[i].phys)
 			pciem_pool_free(dev->bars[i].phys, dev->bars[i].alloc);
+	}
 	pciem_events_destroy(dev);
 	kvfree(dev->cfg);
 	kfree(dev);
@@ -230,9 +234,14 @@ static void free_bars(struct pciem_device *dev)
 	int i;
 
 	for (i = 0; i < PCFG_NUM_BARS; i++) {
+		u32 trace = dev->bars[i].trace;
+
+		if (dev->bars[i].kva)
+			iounmap(dev->bars[i].kva);
 		if (dev->bars[i].phys)
 			pciem_pool_free(dev->bars[i].phys, dev->bars[i].alloc);
 		memset(&dev->bars[i], 0, sizeof(dev->bars[i]));
+		dev->bars[i].trace = trace;
 	}
 }
 
@@ -258,7 +267,10 @@ static int alloc_bars(struct pciem_device *dev)
 		dev->bars[best].alloc = max_t(u64, dev->bars[best].size, PAGE_SIZE);
 		dev->bars[best].phys = pciem_pool_alloc(dev->bars[best].alloc,
 							dev->bars[best].alloc);
-		if (!dev->bars[best].phys) {
+		/* pciem's own mapping, made before any trapping of this BAR starts. */
+		if (dev->bars[best].phys)
+			dev->bars[best].kva = ioremap(dev->bars[best].phys, dev->bars[best].alloc);
+		if (!dev->bars[best].phys || !dev->bars[best].kva) {
 			pr_err_ratelimited("BAR %d (%llu bytes): BAR pool %s\n", best,
 					   dev->bars[best].size,
 					   pciem_pool_resource() ? "exhausted" :
@@ -293,11 +305,18 @@ static long ioctl_register(struct pciem_device *dev)
 	ret = alloc_bars(dev);
 	if (ret)
 		goto err_file;
-	ret = pcfg_finalize(dev->cfg);
-	if (ret) {
-		free_bars(dev);
-		goto err_file;
+	for (i = 0; i < PCFG_NUM_BARS; i++) {
+		if (!dev->bars[i].trace)
+			continue;
+		ret = pciem_trap_set(dev, i, dev->bars[i].trace);
+		if (ret)
+			goto err_trap;
 	}
+	/* pcfg_finalize() has no undo, so it is the last step that may fail. */
+	i = PCFG_NUM_BARS;
+	ret = pcfg_finalize(dev->cfg);
+	if (ret)
+		goto err_trap;
 	for (i = 0; i < PCFG_NUM_BARS; i++)
 		if (dev->bars[i].phys)
 			pcfg_set_bar_addr(dev->cfg, i, dev->bars[i].phys);
@@ -307,6 +326,11 @@ static long ioctl_register(struct pciem_device *dev)
 	fd_install(fd, file);
 	return fd;
 
+err_trap:
+	while (--i >= 0)
+		if (dev->bars[i].trace)
+			pciem_trap_set(dev, i, 0);
+	free_bars(dev);
 err_file:
 	put_unused_fd(fd);
 	fput(file);	/* instance_release() drops the reference */
@@ -396,8 +420,21 @@ static long ioctl_trace_bar(struct pciem_device *dev, void __user *uarg)
 	}
 	if (arg.bar_index >= PCFG_NUM_BARS)
 		return -EINVAL;
-	/* Trapping BAR accesses is not built yet. */
-	return -EOPNOTSUPP;
+	/* Only mappings made after this trap, so drivers must not have bound yet. */
+	if (dev->state == PCIEM_STATE_STARTED)
+		return -EBADFD;
+	if (!dev->cfg->bars[arg.bar_index].size)
+		return -ENOENT;
+	if (!pciem_trap_available())
+		return -EOPNOTSUPP;
+	if (dev->state == PCIEM_STATE_REGISTERED) {
+		int ret = pciem_trap_set(dev, arg.bar_index, arg.flags);
+
+		if (ret)
+			return ret;
+	}
+	dev->bars[arg.bar_index].trace = arg.flags;
+	return 0;
 }
 
 static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -497,6 +534,7 @@ static int pciem_release(struct inode *inode, struct file *file)
 		pci_info(dev->pdev, "pciem: emulator closed its device, removing it\n");
 		pciem_bus_remove(dev);
 	}
+	pciem_trap_release(dev);
 	dev->state = PCIEM_STATE_EMPTY;
 	mutex_unlock(&dev->lock);
 	pciem_device_put(dev);
@@ -548,8 +586,10 @@ static int __init pciem_init(void)
 	ret = pciem_pool_init(pciem_phys_region);
 	if (ret)
 		return ret;
+	pciem_trap_init();
 	ret = misc_register(&pciem_misc);
 	if (ret) {
+		pciem_trap_exit();
 		pciem_pool_exit();
 		return ret;
 	}
@@ -559,6 +599,7 @@ static int __init pciem_init(void)
 static void __exit pciem_exit(void)
 {
 	misc_deregister(&pciem_misc);
+	pciem_trap_exit();
 	pciem_bus_exit();
 	pciem_pool_exit();
 }

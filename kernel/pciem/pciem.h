@@ -27,6 +27,8 @@ struct pciem_bar_mem {
 	phys_addr_t phys;	/* 0: BAR not implemented */
 	u64 size;		/* the BAR's size as described */
 	u64 alloc;		/* bytes taken from the pool (>= PAGE_SIZE) */
+	void __iomem *kva;	/* pciem's own, never trapped, mapping */
+	u32 trace;		/* PCIEM_TRACE_* asked for with TRACE_BAR */
 };
 
 struct pciem_attach_bus;
@@ -104,6 +106,14 @@ ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, siz
 __poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_table *wait);
 int pciem_events_set_eventfd(struct pciem_device *dev, int fd);
 int pciem_events_mmap(struct pciem_device *dev, struct vm_area_struct *vma);
+
+/* trap.c */
+int pciem_trap_init(void);
+void pciem_trap_exit(void);
+bool pciem_trap_available(void);
+int pciem_trap_set(struct pciem_device *dev, unsigned int bar, u32 flags);
+void pciem_trap_release(struct pciem_device *dev);
+u64 pciem_trap_count(void);
 
 /* pool.c */
 int pciem_pool_init(const char *region);

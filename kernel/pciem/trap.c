@@ -1,0 +1,553 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * trap.c - MMIO trapping for traced BARs.
+ *
+ * A driver reaches a BAR through a kernel mapping it made with ioremap()
+ * (or ioremap_wc(), pci_iomap(), memremap(), devm_*: all of them end in
+ * ioremap_page_range()).  For a BAR that is traced, pciem makes that
+ * mapping trap from the moment it is created: a kprobe on
+ * ioremap_page_range() rewrites the page protection it is called with, so
+ * the PTEs are born non-present (reads traced: every access faults) or
+ * read-only (only writes traced: reads run at memory speed).  No TLB ever
+ * holds a usable translation, and the PTEs stay that way for the mapping's
+ * whole life, so every access from every CPU faults: nothing can slip past
+ * while another CPU is being serviced, as it can with kmmio's disarm and
+ * single-step.
+ *
+ * The fault reaches fixup_exception() (no exception table entry covers a
+ * driver's MMIO instruction), where a second kprobe takes it: it decodes the
+ * faulting instruction (core/mmio_insn.c), performs the access on the BAR's
+ * memory through pciem's own mapping and/or reports it to the emulator as
+ * an MMIO_WRITE / MMIO_READ event (a traced read waits for the emulator's
+ * answer), writes a load's result into the destination register, steps RIP
+ * over the instruction and makes fixup_exception() return "handled".
+ * A third kprobe, on iounmap(), forgets the mapping.
+ *
+ * Before acting, the fault path checks that the faulting address is still
+ * mapped to the BAR page it expects, so a mapping torn down behind our back
+ * can never turn an unrelated fault into a fake device access.
+ *
+ * Limitation: a mapping that ioremap may build from 2 MiB or 1 GiB pages
+ * (BAR and virtual address both aligned, mapping at least that large) is
+ * not trapped; such BARs need the kernel booted with "nohugeiomap".
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/kprobes.h>
+#include <linux/list.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/pgtable.h>
+#include <asm/trapnr.h>
+
+#include "pciem.h"
+#include "mmio_insn.h"
+
+/* A traced BAR: where its memory is and what is traced. */
+struct trap_bar {
+	struct list_head node;
+	struct rcu_head rcu;
+	struct pciem_device *dev;	/* holds a reference */
+	unsigned int bar;
+	phys_addr_t phys;
+	u64 size;			/* the pool allocation: whole pages */
+	u32 flags;			/* PCIEM_TRACE_* */
+};
+
+/* A driver's mapping of (part of) a traced BAR. */
+struct trap_map {
+	struct list_head node;
+	struct rcu_head rcu;
+	unsigned long va, end;		/* page-aligned virtual range */
+	phys_addr_t phys;		/* physical address of va */
+	struct trap_bar *tb;		/* the BAR it lies in (RCU) */
+};
+
+static LIST_HEAD(trap_bars);
+static LIST_HEAD(trap_maps);
+static DEFINE_RAW_SPINLOCK(trap_lock);	/* writers of both lists */
+static bool hooks_ready;
+static atomic64_t trap_faults;
+
+static struct trap_bar *find_bar(phys_addr_t phys, u64 len)
+{
+	struct trap_bar *tb;
+
+	list_for_each_entry_rcu(tb, &trap_bars, node)
+		if (phys >= tb->phys && phys + len <= tb->phys + tb->size)
+			return tb;
+	return NULL;
+}
+
+static struct trap_map *find_map(unsigned long va)
+{
+	struct trap_map *m;
+
+	list_for_each_entry_rcu(m, &trap_maps, node)
+		if (va >= m->va && va < m->end)
+			return m;
+	return NULL;
+}
+
+/* ---- creating and removing mappings --------------------------------------- */
+
+/*
+ * ioremap_page_range(addr, end, phys_addr, prot): a mapping is being
+ * created.  If it lies inside a traced BAR, remember it and hand the caller a
+ * protection that traps.
+ */
+static int ioremap_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned long addr = regs->di, end = regs->si;
+	phys_addr_t phys = regs->dx;
+	struct trap_bar *tb;
+	struct trap_map *m;
+	unsigned long flags;
+	pgprotval_t prot;
+
+	if (end <= addr)
+		return 0;
+	rcu_read_lock();
+	tb = find_bar(phys, end - addr);
+	if (!tb) {
+		rcu_read_unlock();
+		return 0;
+	}
+	if (end - addr >= PMD_SIZE && IS_ALIGNED(addr, PMD_SIZE) && IS_ALIGNED(phys, PMD_SIZE)) {
+		pr_warn_ratelimited("BAR %u of a traced device mapped with huge pages: not trapped (boot with nohugeiomap)\n",
+				    tb->bar);
+		rcu_read_unlock();
+		return 0;
+	}
+	m = kzalloc(sizeof(*m), GFP_ATOMIC);
+	if (!m) {
+		rcu_read_unlock();
+		pr_err_ratelimited("no memory to trap a mapping of BAR %u\n", tb->bar);
+		return 0;
+	}
+	m->va = addr;
+	m->end = end;
+	m->phys = phys;
+	m->tb = tb;
+
+	prot = regs->cx;
+	if (tb->flags & PCIEM_TRACE_READS)
+		prot &= ~_PAGE_PRESENT;	/* reads and writes fault */
+	else
+		prot &= ~_PAGE_RW;	/* writes fault */
+	regs->cx = prot;
+	rcu_read_unlock();
+
+	raw_spin_lock_irqsave(&trap_lock, flags);
+	list_add_rcu(&m->node, &trap_maps);
+	raw_spin_unlock_irqrestore(&trap_lock, flags);
+	return 0;
+}
+
+/* iounmap(addr): forget the mapping before its PTEs go. */
+static int iounmap_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	unsigned long va = regs->di & PAGE_MASK;
+	struct trap_map *m, *found = NULL;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&trap_lock, flags);
+	list_for_each_entry(m, &trap_maps, node) {
+		if (m->va == va) {
+			list_del_rcu(&m->node);
+			found = m;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&trap_lock, flags);
+	if (found)
+		kfree_rcu(found, rcu);
+	return 0;
+}
+
+/* ---- emulating one access -------------------------------------------------- */
+
+static unsigned long *reg_ptr(struct pt_regs *regs, unsigned int n)
+{
+	switch (n) {
+	case MMIO_REG_RAX: return &regs->ax;
+	case MMIO_REG_RCX: return &regs->cx;
+	case MMIO_REG_RDX: return &regs->dx;
+	case MMIO_REG_RBX: return &regs->bx;
+	case MMIO_REG_RSP: return &regs->sp;
+	case MMIO_REG_RBP: return &regs->bp;
+	case MMIO_REG_RSI: return &regs->si;
+	case MMIO_REG_RDI: return &regs->di;
+	case MMIO_REG_R8: return &regs->r8;
+	case MMIO_REG_R9: return &regs->r9;
+	case MMIO_REG_R10: return &regs->r10;
+	case MMIO_REG_R11: return &regs->r11;
+	case MMIO_REG_R12: return &regs->r12;
+	case MMIO_REG_R13: return &regs->r13;
+	case MMIO_REG_R14: return &regs->r14;
+	default: return &regs->r15;
+	}
+}
+
+static u64 mem_read(void __iomem *p, unsigned int width)
+{
+	switch (width) {
+	case 1: return readb(p);
+	case 2: return readw(p);
+	case 4: return readl(p);
+	default: return readq(p);
+	}
+}
+
+static void mem_write(void __iomem *p, unsigned int width, u64 v)
+{
+	switch (width) {
+	case 1: writeb(v, p); break;
+	case 2: writew(v, p); break;
+	case 4: writel(v, p); break;
+	default: writeq(v, p); break;
+	}
+}
+
+/* A read of the BAR at @off: from the emulator when reads are traced. */
+static u64 bar_read(struct trap_bar *tb, u64 off, unsigned int width)
+{
+	struct pciem_device *dev = tb->dev;
+	u64 v;
+
+	if (tb->flags & PCIEM_TRACE_READS) {
+		if (!pciem_sync_read(dev, tb->bar, off, width, &v))
+			v = ~0ULL;
+		return width == 8 ? v : v & ((1ULL << (width * 8)) - 1);
+	}
+	return mem_read(dev->bars[tb->bar].kva + off, width);
+}
+
+/* A write to the BAR at @off: into its memory first, then reported. */
+static void bar_write(struct trap_bar *tb, u64 off, unsigned int width, u64 v)
+{
+	struct pciem_device *dev = tb->dev;
+
+	if (!(tb->flags & PCIEM_TRACE_STOP_WRITES))
+		mem_write(dev->bars[tb->bar].kva + off, width, v);
+	if (tb->flags & PCIEM_TRACE_WRITES)
+		pciem_event_push(dev, PCIEM_EVENT_MMIO_WRITE, tb->bar, off, width, v, true);
+}
+
+/*
+ * The BAR behind a virtual address of a trapped mapping, checked against the
+ * live page table: NULL unless va still maps the page the mapping says.
+ */
+static struct trap_bar *resolve(unsigned long va, unsigned int width, u64 *off)
+{
+	struct trap_map *m = find_map(va);
+	unsigned int level;
+	phys_addr_t phys;
+	pte_t *pte;
+
+	if (!m)
+		return NULL;
+	phys = m->phys + (va - m->va);
+	pte = lookup_address(va, &level);
+	if (!pte || level != PG_LEVEL_4K || pte_pfn(*pte) != PHYS_PFN(phys))
+		return NULL;
+	if (va + width > m->end || phys + width > m->tb->phys + m->tb->size)
+		return NULL;
+	*off = phys - m->tb->phys;
+	return m->tb;
+}
+
+/* One element of a MOVS/STOS, at either end trapped or plain kernel memory. */
+static int element_read(unsigned long va, unsigned int width, u64 *v)
+{
+	struct trap_bar *tb;
+	u64 off;
+
+	tb = resolve(va, width, &off);
+	if (tb) {
+		*v = bar_read(tb, off, width);
+		return 0;
+	}
+	*v = 0;
+	return copy_from_kernel_nofault(v, (void *)va, width) ? -EFAULT : 0;
+}
+
+/* copy_to_kernel_nofault() is not exported; the same, one element wide. */
+static int kernel_write_nofault(unsigned long va, unsigned int width, u64 v)
+{
+	u8 v1 = v;
+	u16 v2 = v;
+	u32 v4 = v;
+
+	switch (width) {
+	case 1:
+		__put_kernel_nofault((void *)va, &v1, u8, fault);
+		break;
+	case 2:
+		__put_kernel_nofault((void *)va, &v2, u16, fault);
+		break;
+	case 4:
+		__put_kernel_nofault((void *)va, &v4, u32, fault);
+		break;
+	default:
+		__put_kernel_nofault((void *)va, &v, u64, fault);
+		break;
+	}
+	return 0;
+fault:
+	return -EFAULT;
+}
+
+static int element_write(unsigned long va, unsigned int width, u64 v)
+{
+	struct trap_bar *tb;
+	u64 off;
+
+	tb = resolve(va, width, &off);
+	if (tb) {
+		bar_write(tb, off, width, v);
+		return 0;
+	}
+	return kernel_write_nofault(va, width, v);
+}
+
+static int emulate_string(struct pt_regs *regs, const struct mmio_insn *in)
+{
+	unsigned long count = in->rep ? regs->cx : 1;
+	long step = (regs->flags & X86_EFLAGS_DF) ? -(long)in->width : in->width;
+	u64 v;
+
+	while (count) {
+		if (in->op == MMIO_INSN_MOVS) {
+			if (element_read(regs->si, in->width, &v))
+				return -EFAULT;
+		} else {
+			v = mmio_insn_store_value(in, regs->ax);
+		}
+		if (element_write(regs->di, in->width, v))
+			return -EFAULT;
+		if (in->op == MMIO_INSN_MOVS)
+			regs->si += step;
+		regs->di += step;
+		count--;
+		if (in->rep)
+			regs->cx = count;
+	}
+	return 0;
+}
+
+static int emulate(struct pt_regs *regs, unsigned long addr)
+{
+	u8 code[MMIO_INSN_MAX_LEN];
+	struct mmio_insn in;
+	struct trap_bar *tb;
+	size_t avail;
+	u64 off, v;
+
+	/* Fetch what is readable of the instruction (it may end at a page). */
+	for (avail = MMIO_INSN_MAX_LEN; avail; avail--)
+		if (!copy_from_kernel_nofault(code, (void *)regs->ip, avail))
+			break;
+	if (!avail || mmio_insn_decode(code, avail, &in))
+		return -EOPNOTSUPP;
+
+	switch (in.op) {
+	case MMIO_INSN_LOAD:
+		tb = resolve(addr, in.width, &off);
+		if (!tb)
+			return -EFAULT;
+		v = bar_read(tb, off, in.width);
+		*reg_ptr(regs, in.reg) = mmio_insn_load_result(&in, *reg_ptr(regs, in.reg), v);
+		break;
+	case MMIO_INSN_STORE:
+		tb = resolve(addr, in.width, &off);
+		if (!tb)
+			return -EFAULT;
+		v = in.has_imm ? in.imm : mmio_insn_store_value(&in, *reg_ptr(regs, in.reg));
+		bar_write(tb, off, in.width, v);
+		break;
+	default:
+		if (emulate_string(regs, &in))
+			return -EFAULT;
+		break;
+	}
+	regs->ip += in.len;
+	return 0;
+}
+
+/* fixup_exception() returns this instead, when the fault was ours. */
+static noinline int handled(void)
+{
+	return 1;
+}
+
+/* fixup_exception(regs, trapnr, error_code, fault_addr) */
+static int fixup_pre(struct kprobe *kp, struct pt_regs *kregs)
+{
+	struct pt_regs *regs = (struct pt_regs *)kregs->di;
+	unsigned long addr = kregs->cx;
+	int ret;
+
+	if (kregs->si != X86_TRAP_PF || user_mode(regs))
+		return 0;
+	rcu_read_lock();
+	if (!find_map(addr)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	ret = emulate(regs, addr);
+	rcu_read_unlock();
+	if (ret) {
+		pr_err_ratelimited("cannot emulate the access at %pS to %#lx (%d)\n",
+				   (void *)regs->ip, addr, ret);
+		return 0;	/* the kernel reports the fault as usual */
+	}
+	atomic64_inc(&trap_faults);
+	kregs->ip = (unsigned long)handled;
+	return 1;
+}
+
+static struct kprobe kp_ioremap = {
+	.symbol_name = "ioremap_page_range",
+	.pre_handler = ioremap_pre,
+};
+
+static struct kprobe kp_iounmap = {
+	.symbol_name = "iounmap",
+	.pre_handler = iounmap_pre,
+};
+
+static struct kprobe kp_fixup = {
+	.symbol_name = "fixup_exception",
+	.pre_handler = fixup_pre,
+};
+
+static struct kprobe *hooks[] = { &kp_fixup, &kp_iounmap, &kp_ioremap };
+
+/* ---- traced BARs ---------------------------------------------------------- */
+
+bool pciem_trap_available(void)
+{
+	return hooks_ready;
+}
+
+/*
+ * Start trapping accesses to a BAR (flags PCIEM_TRACE_*), or stop (flags 0).  Only mappings created afterwards trap, which is why
+ * TRACE_BAR is accepted only before START.  Called with dev->lock held.
+ */
+int pciem_trap_set(struct pciem_device *dev, unsigned int bar, u32 flags)
+{
+	struct trap_bar *tb, *old = NULL;
+	unsigned long irqflags;
+
+	if (!hooks_ready)
+		return -EOPNOTSUPP;
+	tb = NULL;
+	if (flags) {
+		tb = kzalloc(sizeof(*tb), GFP_KERNEL);
+		if (!tb)
+			return -ENOMEM;
+		tb->dev = dev;
+		tb->bar = bar;
+		tb->phys = dev->bars[bar].phys;
+		tb->size = dev->bars[bar].alloc;
+		tb->flags = flags;
+		pciem_device_get(dev);
+	}
+	raw_spin_lock_irqsave(&trap_lock, irqflags);
+	list_for_each_entry(old, &trap_bars, node)
+		if (old->dev == dev && old->bar == bar)
+			break;
+	if (list_entry_is_head(old, &trap_bars, node))
+		old = NULL;
+	if (old) {
+		struct trap_map *m, *mtmp;
+
+		list_del_rcu(&old->node);
+		/* Mappings made under the old settings follow the new ones. */
+		list_for_each_entry_safe(m, mtmp, &trap_maps, node) {
+			if (m->tb != old)
+				continue;
+			if (tb) {
+				WRITE_ONCE(m->tb, tb);
+			} else {
+				list_del_rcu(&m->node);
+				kfree_rcu(m, rcu);
+			}
+		}
+	}
+	if (tb)
+		list_add_rcu(&tb->node, &trap_bars);
+	raw_spin_unlock_irqrestore(&trap_lock, irqflags);
+	if (old) {
+		synchronize_rcu();
+		pciem_device_put(old->dev);
+		kfree(old);
+	}
+	return 0;
+}
+
+/*
+ * The device is going away: its driver is gone (and unmapped everything it
+ * mapped); drop what still refers to it.  Mappings a driver leaked stay
+ * trapped and read all ones.
+ */
+void pciem_trap_release(struct pciem_device *dev)
+{
+	struct trap_bar *tb, *tmp;
+	struct trap_map *m, *mtmp;
+	unsigned long flags;
+	LIST_HEAD(dead);
+
+	raw_spin_lock_irqsave(&trap_lock, flags);
+	list_for_each_entry_safe(m, mtmp, &trap_maps, node) {
+		if (m->tb->dev == dev) {
+			pr_warn("a mapping of BAR %u outlived its driver; it is no longer served\n",
+				m->tb->bar);
+			list_del_rcu(&m->node);
+			kfree_rcu(m, rcu);
+		}
+	}
+	list_for_each_entry_safe(tb, tmp, &trap_bars, node) {
+		if (tb->dev == dev) {
+			list_del_rcu(&tb->node);
+			list_add(&tb->node, &dead);
+		}
+	}
+	raw_spin_unlock_irqrestore(&trap_lock, flags);
+	if (list_empty(&dead))
+		return;
+	synchronize_rcu();
+	list_for_each_entry_safe(tb, tmp, &dead, node) {
+		list_del(&tb->node);
+		pciem_device_put(tb->dev);
+		kfree(tb);
+	}
+}
+
+u64 pciem_trap_count(void)
+{
+	return atomic64_read(&trap_faults);
+}
+
+int pciem_trap_init(void)
+{
+	int ret = register_kprobes(hooks, ARRAY_SIZE(hooks));
+
+	if (ret) {
+		pr_warn("MMIO trapping unavailable (kprobes: %d); TRACE_BAR will fail\n", ret);
+		return 0;
+	}
+	hooks_ready = true;
+	return 0;
+}
+
+void pciem_trap_exit(void)
+{
+	if (hooks_ready)
+		unregister_kprobes(hooks, ARRAY_SIZE(hooks));
+	hooks_ready = false;
+	rcu_barrier();	/* kfree_rcu() callbacks run before the module goes */
+}

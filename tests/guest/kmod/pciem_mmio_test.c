@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pciem_mmio_test - a driver that touches its device's BAR 0 on command,
+ * with every accessor a kernel driver may use.  It binds to 1b36:00e2 and
+ * makes /sys/kernel/debug/pciem_mmio_test/<address>: write a command, read
+ * back the result line.
+ *
+ *   r1|r2|r4|r8 OFF               readb/w/l/q through pci_iomap()     -> value
+ *   w1|w2|w4|w8 OFF VAL           writeb/w/l/q
+ *   ir4 OFF / iw4 OFF VAL         ioread32/iowrite32 (pci_iomap cookie)
+ *   wc4 OFF VAL                   writel through a second, ioremap_wc() mapping
+ *   rep4 OFF N                    iowrite32_rep() of 0..N-1 into one register
+ *   toio OFF N SEED               memcpy_toio() of N bytes (byte i = SEED + i)
+ *   fromio OFF N                  memcpy_fromio() of N bytes     -> sum of bytes
+ *   set OFF N BYTE                memset_io()
+ *   stress OFF N                  each online CPU writes 1..N to OFF + 8 * cpu,
+ *                                 all at once                  -> writes done
+ *   hammer OFF N                  each online CPU reads OFF N times -> reads done
+ */
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+struct mt_dev {
+	struct pci_dev *pdev;
+	void __iomem *bar;	/* pci_iomap() */
+	void __iomem *wc;	/* ioremap_wc() of the same BAR */
+	resource_size_t len;
+	struct dentry *file;
+	struct mutex lock;
+	char result[64];
+};
+
+static struct dentry *mt_root;
+
+struct stress_arg {
+	struct mt_dev *mt;
+	unsigned long off, n;
+	bool read;
+	atomic_t *left;
+	struct completion *done;
+};
+
+static int stress_fn(void *data)
+{
+	struct stress_arg *a = data;
+	void __iomem *p = a->mt->bar + a->off;
+	unsigned long i;
+
+	for (i = 1; i <= a->n; i++) {
+		if (a->read)
+			(void)readl(p);
+		else
+			writel(i, p);
+	}
+	if (atomic_dec_and_test(a->left))
+		complete(a->done);
+	return 0;
+}
+
+/* Every online CPU at once, each pinned; writers each get their own register. */
+static long run_on_all_cpus(struct mt_dev *mt, unsigned long off, unsigned long n, bool read)
+{
+	DECLARE_COMPLETION_ONSTACK(done);
+	struct stress_arg *args;
+	struct task_struct *t;
+	int cpu, ncpu = 0, i = 0;
+	atomic_t left;
+
+	for_each_online_cpu(cpu)
+		ncpu++;
+	if (!read && off + 8 * ncpu > mt->len)
+		return -EINVAL;
+	args = kcalloc(ncpu, sizeof(*args), GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	atomic_set(&left, ncpu);
+	for_each_online_cpu(cpu) {
+		args[i].mt = mt;
+		args[i].off = read ? off : off + 8 * i;
+		args[i].n = n;
+		args[i].read = read;
+		args[i].left = &left;
+		args[i].done = &done;
+		t = kthread_create(stress_fn, &args[i], "pciem_mt/%d", cpu);
+		if (IS_ERR(t)) {
+			/* Let the ones already started finish before args goes. */
+			if (atomic_sub_and_test(ncpu - i, &left))
+				complete(&done);
+			wait_for_completion(&done);
+			kfree(args);
+			return PTR_ERR(t);
+		}
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+		i++;
+	}
+	wait_for_completion(&done);
+	kfree(args);
+	return (long)n * ncpu;
+}
+
+static long do_cmd(struct mt_dev *mt, const char *cmd)
+{
+	unsigned long off, a = 0, b = 0;
+	char op[8];
+	u8 *buf;
+	long ret = 0;
+	int n;
+
+	n = sscanf(cmd, "%7s %li %li %li", op, &off, &a, &b);
+	if (n < 2 || off >= mt->len)
+		return -EINVAL;
+	if (!strcmp(op, "r1"))
+		return readb(mt->bar + off);
+	if (!strcmp(op, "r2"))
+		return readw(mt->bar + off);
+	if (!strcmp(op, "r4"))
+		return readl(mt->bar + off);
+	if (!strcmp(op, "r8"))
+		return readq(mt->bar + off);
+	if (!strcmp(op, "ir4"))
+		return ioread32(mt->bar + off);
+	if (n < 3)
+		return -EINVAL;
+	if (!strcmp(op, "w1"))
+		writeb(a, mt->bar + off);
+	else if (!strcmp(op, "w2"))
+		writew(a, mt->bar + off);
+	else if (!strcmp(op, "w4"))
+		writel(a, mt->bar + off);
+	else if (!strcmp(op, "w8"))
+		writeq(a, mt->bar + off);
+	else if (!strcmp(op, "iw4"))
+		iowrite32(a, mt->bar + off);
+	else if (!strcmp(op, "wc4"))
+		writel(a, mt->wc + off);
+	else if (!strcmp(op, "stress"))
+		ret = run_on_all_cpus(mt, off, a, false);
+	else if (!strcmp(op, "hammer"))
+		ret = run_on_all_cpus(mt, off, a, true);
+	else if (!strcmp(op, "rep4") || !strcmp(op, "toio") || !strcmp(op, "fromio") ||
+		 !strcmp(op, "set")) {
+		unsigned long i, len = a;
+
+		if (!len || off + (op[0] == 'r' ? 4 : len) > mt->len || len > 65536)
+			return -EINVAL;
+		buf = kmalloc(len * 4, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		if (!strcmp(op, "rep4")) {
+			for (i = 0; i < len; i++)
+				((u32 *)buf)[i] = i;
+			iowrite32_rep(mt->bar + off, buf, len);
+		} else if (!strcmp(op, "toio")) {
+			for (i = 0; i < len; i++)
+				buf[i] = (u8)(b + i);
+			memcpy_toio(mt->bar + off, buf, len);
+		} else if (!strcmp(op, "fromio")) {
+			memcpy_fromio(buf, mt->bar + off, len);
+			for (i = 0; i < len; i++)
+				ret += buf[i];
+		} else {
+			memset_io(mt->bar + off, (int)b, len);
+		}
+		kfree(buf);
+	} else {
+		return -EINVAL;
+	}
+	return ret;
+}
+
+static ssize_t mt_write(struct file *f, const char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct mt_dev *mt = f->private_data;
+	char cmd[96];
+	long ret;
+
+	if (len >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, len))
+		return -EFAULT;
+	cmd[len] = '\0';
+	mutex_lock(&mt->lock);
+	ret = do_cmd(mt, cmd);
+	if (ret == -EINVAL || ret == -ENOMEM) {
+		mutex_unlock(&mt->lock);
+		return ret;
+	}
+	snprintf(mt->result, sizeof(mt->result), "%#lx\n", (unsigned long)ret);
+	mutex_unlock(&mt->lock);
+	return len;
+}
+
+static ssize_t mt_read(struct file *f, char __user *ubuf, size_t len, loff_t *ppos)
+{
+	struct mt_dev *mt = f->private_data;
+	ssize_t ret;
+
+	mutex_lock(&mt->lock);
+	ret = simple_read_from_buffer(ubuf, len, ppos, mt->result, strlen(mt->result));
+	mutex_unlock(&mt->lock);
+	return ret;
+}
+
+static const struct file_operations mt_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = mt_read,
+	.write = mt_write,
+	.llseek = default_llseek,
+};
+
+static int mt_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct mt_dev *mt;
+	int ret;
+
+	mt = devm_kzalloc(&pdev->dev, sizeof(*mt), GFP_KERNEL);
+	if (!mt)
+		return -ENOMEM;
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = pcim_iomap_regions(pdev, BIT(0), "pciem_mmio_test");
+	if (ret)
+		return ret;
+	mt->pdev = pdev;
+	mt->bar = pcim_iomap_table(pdev)[0];
+	mt->len = pci_resource_len(pdev, 0);
+	mt->wc = ioremap_wc(pci_resource_start(pdev, 0), mt->len);
+	if (!mt->wc)
+		return -ENOMEM;
+	mutex_init(&mt->lock);
+	strscpy(mt->result, "none\n", sizeof(mt->result));
+	mt->file = debugfs_create_file(pci_name(pdev), 0600, mt_root, mt, &mt_fops);
+	pci_set_drvdata(pdev, mt);
+	pci_info(pdev, "pciem_mmio_test bound, BAR 0 %pR\n", &pdev->resource[0]);
+	return 0;
+}
+
+static void mt_remove(struct pci_dev *pdev)
+{
+	struct mt_dev *mt = pci_get_drvdata(pdev);
+
+	debugfs_remove(mt->file);
+	iounmap(mt->wc);
+}
+
+static const struct pci_device_id mt_ids[] = {
+	{ PCI_DEVICE(0x1b36, 0x00e2) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, mt_ids);
+
+static struct pci_driver mt_driver = {
+	.name = "pciem_mmio_test",
+	.id_table = mt_ids,
+	.probe = mt_probe,
+	.remove = mt_remove,
+};
+
+static int __init mmio_test_init(void)
+{
+	mt_root = debugfs_create_dir("pciem_mmio_test", NULL);
+	return pci_register_driver(&mt_driver);
+}
+
+static void __exit mmio_test_exit(void)
+{
+	pci_unregister_driver(&mt_driver);
+	debugfs_remove_recursive(mt_root);
+}
+
+module_init(mmio_test_init);
+module_exit(mmio_test_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("pciem test driver: every MMIO accessor on command");
