@@ -39,7 +39,10 @@ vm_boot() {
 	shopt -s extglob
 	local initrd=$1 scratch=$2 log=$3
 	shift 3
-	local append="console=ttyS0,115200 intel_iommu=on mem=$GUEST_MEM_LIMIT panic=1 log_buf_len=8M rdinit=/init $*"
+	# preempt=full: a driver spinning on a trapped MMIO read stays
+	# preemptible, so the emulator gets a CPU even when every CPU waits for
+	# it (docs/ARCHITECTURE.md, "MMIO trapping").
+	local append="console=ttyS0,115200 intel_iommu=on mem=$GUEST_MEM_LIMIT preempt=full panic=1 log_buf_len=8M rdinit=/init $*"
 	local work res fifo line partial= mline mpartial= st
 	work=$(mktemp -d "$VM_OUT/.boot.XXXXXX")
 	VM_BOOT_WORK=$work

@@ -10,18 +10,23 @@
  * and only ever reads tail, which it treats as untrusted: a value outside
  * the ring reads as "full".
  *
- * A full ring applies back-pressure: the producer waits for the emulator to
- * make room, sleeping where it may and spinning where it must (MMIO and
- * configuration accesses happen in atomic context), for at most
+ * When the ring is full, events queue in order in a kernel-side backlog
+ * (PCIEM_BACKLOG events) that refills the ring as the emulator makes room:
+ * on the next event, on poll(), on write().  Only when the backlog is full
+ * too does the producer wait — an MMIO access by retrying its instruction
+ * (interrupts open, preemptible where the driver was), a configuration
+ * access by spinning, a process by sleeping — for at most
  * pciem_ring_wait_ms.  Only then is the event dropped, and it is counted:
  * PCIEM_IOCTL_GET_DEVICE_INFO reports events_dropped and the kernel log says
  * so (rate-limited).  Nothing is lost silently.
  *
- * Each committed event gets the next sequence number.  A synchronous MMIO
- * read waits for a struct pciem_response with the same seq, written to the
- * fd with write(); after pciem_read_timeout_ms without one it completes
- * with all ones and read_timeouts is counted.  An answer with a nonzero
- * status also reads all ones (the emulator's way to say "nothing there").
+ * Each event gets the next sequence number when it is queued, so seq
+ * order is ring order.  A synchronous MMIO read is answered by a struct
+ * pciem_response with the same seq, written to the fd with write(); the
+ * faulting instruction is retried until the answer is there, for at most
+ * pciem_read_timeout_ms, after which it reads all ones and read_timeouts is
+ * counted.  An answer with a nonzero status also reads all ones (the
+ * emulator's way to say "nothing there").
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -58,6 +63,11 @@ int pciem_events_init(struct pciem_device *dev)
 	ev->ring = vmalloc_user(RING_BYTES);
 	if (!ev->ring)
 		return -ENOMEM;
+	ev->backlog = vmalloc(PCIEM_BACKLOG * sizeof(*ev->backlog));
+	if (!ev->backlog) {
+		vfree(ev->ring);
+		return -ENOMEM;
+	}
 	raw_spin_lock_init(&ev->lock);
 	spin_lock_init(&ev->efd_lock);
 	init_waitqueue_head(&ev->wq);
@@ -69,10 +79,11 @@ void pciem_events_destroy(struct pciem_device *dev)
 {
 	if (dev->ev.efd)
 		eventfd_ctx_put(dev->ev.efd);
+	vfree(dev->ev.backlog);
 	vfree(dev->ev.ring);
 }
 
-/* Room for one more event?  Called with ev->lock held. */
+/* Room for one more event in the ring?  Called with ev->lock held. */
 static bool ring_has_room(struct pciem_events *ev)
 {
 	u32 tail = READ_ONCE(ev->ring->tail.counter);
@@ -82,9 +93,32 @@ static bool ring_has_room(struct pciem_events *ev)
 	return (ev->head + 1) % PCIEM_RING_SIZE != tail;
 }
 
+static void ring_put(struct pciem_events *ev, const struct pciem_event *e)
+{
+	ev->ring->events[ev->head] = *e;
+	ev->head = (ev->head + 1) % PCIEM_RING_SIZE;
+	/* The event's contents are visible before the new head is. */
+	smp_store_release(&ev->ring->head.counter, ev->head);
+}
+
+/* Move backlogged events into the ring while it has room; true if any moved. */
+static bool refill(struct pciem_events *ev)
+{
+	bool moved = false;
+
+	while (ev->bl_count && ring_has_room(ev)) {
+		ring_put(ev, &ev->backlog[ev->bl_first]);
+		ev->bl_first = (ev->bl_first + 1) % PCIEM_BACKLOG;
+		ev->bl_count--;
+		moved = true;
+	}
+	return moved;
+}
+
 bool pciem_events_pending(struct pciem_device *dev)
 {
-	return READ_ONCE(dev->ev.ring->tail.counter) != READ_ONCE(dev->ev.head);
+	return READ_ONCE(dev->ev.ring->tail.counter) != READ_ONCE(dev->ev.head) ||
+	       READ_ONCE(dev->ev.bl_count);
 }
 
 static void notify(struct pciem_device *dev)
@@ -104,36 +138,69 @@ static void notify(struct pciem_device *dev)
 }
 
 /*
- * Commit one event and return its seq (0 if it had to be dropped).  @atomic:
- * the caller cannot sleep, so a full ring is waited for by spinning.  @wait:
- * a pending-answer slot that gets the event's seq atomically with the
- * commit, so that an answer can never arrive before it is expected.
+ * Queue one event without waiting: into the ring, or behind what is already
+ * backlogged.  Returns its seq, or 0 when ring and backlog are both full.
+ * @wait: a pending-answer slot that gets the seq atomically with the queueing,
+ * so that an answer can never arrive before it is expected.
  */
-static u64 push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
-		u64 data, bool atomic, struct pciem_pending *wait)
+static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
+		    u64 data, struct pciem_pending *wait)
 {
 	struct pciem_events *ev = &dev->ev;
-	struct pciem_event *e;
+	struct pciem_event e = {
+		.type = type, .bar = bar, .offset = offset, .size = size, .data = data,
+	};
 	unsigned long flags;
-	ktime_t deadline = 0;
-	u64 seq;
 
 	if (!ev->ring)
 		return 0;
-	for (;;) {
-		raw_spin_lock_irqsave(&ev->lock, flags);
-		if (ring_has_room(ev))
-			break;
+	raw_spin_lock_irqsave(&ev->lock, flags);
+	refill(ev);
+	if (ev->bl_count == PCIEM_BACKLOG) {
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
-		if (!deadline) {
+		return 0;
+	}
+	e.seq = ++ev->seq;
+	if (wait)
+		wait->seq = e.seq;
+	e.timestamp = ktime_get_ns();
+	if (!ev->bl_count && ring_has_room(ev)) {
+		ring_put(ev, &e);
+	} else {
+		ev->backlog[(ev->bl_first + ev->bl_count) % PCIEM_BACKLOG] = e;
+		ev->bl_count++;
+	}
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
+	notify(dev);
+	return e.seq;
+}
+
+static void count_drop(struct pciem_device *dev)
+{
+	atomic64_inc(&dev->ev.dropped);
+	pr_warn_ratelimited("event ring full for %u ms, event dropped (%lld so far)\n",
+			    pciem_ring_wait_ms, (long long)atomic64_read(&dev->ev.dropped));
+}
+
+/*
+ * Queue one event, waiting for room when ring and backlog are full: by
+ * spinning when @atomic, else by sleeping; at most pciem_ring_wait_ms, then
+ * the event is dropped and counted.  Returns its seq, or 0 if dropped.
+ */
+u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
+		     u64 data, bool atomic)
+{
+	ktime_t deadline = 0;
+	u64 seq;
+
+	for (;;) {
+		seq = try_push(dev, type, bar, offset, size, data, NULL);
+		if (seq)
+			return seq;
+		if (!deadline)
 			deadline = ktime_add_ms(ktime_get(), pciem_ring_wait_ms);
-			notify(dev);	/* make sure the emulator is awake */
-		}
 		if (ktime_after(ktime_get(), deadline) || READ_ONCE(dev->dead)) {
-			atomic64_inc(&ev->dropped);
-			pr_warn_ratelimited("event ring full for %u ms, event dropped (%lld so far)\n",
-					    pciem_ring_wait_ms,
-					    (long long)atomic64_read(&ev->dropped));
+			count_drop(dev);
 			return 0;
 		}
 		if (atomic)
@@ -141,94 +208,140 @@ static u64 push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 siz
 		else
 			usleep_range(20, 50);
 	}
-
-	seq = ++ev->seq;
-	if (wait)
-		wait->seq = seq;
-	e = &ev->ring->events[ev->head];
-	e->seq = seq;
-	e->type = type;
-	e->bar = bar;
-	e->offset = offset;
-	e->size = size;
-	e->reserved = 0;
-	e->data = data;
-	e->timestamp = ktime_get_ns();
-	ev->head = (ev->head + 1) % PCIEM_RING_SIZE;
-	/* The event's contents are visible before the new head is. */
-	smp_store_release(&ev->ring->head.counter, ev->head);
-	raw_spin_unlock_irqrestore(&ev->lock, flags);
-
-	notify(dev);
-	return seq;
 }
 
-u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
-		     u64 data, bool atomic)
+/*
+ * The same for an MMIO write, which waits by retrying its instruction:
+ * 0 when queued or finally dropped (carry on), -EAGAIN when the caller should
+ * retry the instruction later.  The wait is measured from when the device's
+ * ring and backlog were first found full.
+ */
+/* Ring and backlog are full: has the MMIO producer waited long enough? */
+static bool full_wait_over(struct pciem_device *dev)
 {
-	return push(dev, type, bar, offset, size, data, atomic, NULL);
+	ktime_t since = READ_ONCE(dev->ev.full_since);
+
+	if (!since) {
+		WRITE_ONCE(dev->ev.full_since, ktime_get());
+		return false;
+	}
+	if (READ_ONCE(dev->dead) ||
+	    ktime_after(ktime_get(), ktime_add_ms(since, pciem_ring_wait_ms))) {
+		count_drop(dev);
+		return true;
+	}
+	return false;
+}
+
+int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 data)
+{
+	if (try_push(dev, PCIEM_EVENT_MMIO_WRITE, bar, offset, size, data, NULL)) {
+		WRITE_ONCE(dev->ev.full_since, 0);
+		return 0;
+	}
+	return full_wait_over(dev) ? 0 : -EAGAIN;
 }
 
 /* ---- synchronous reads --------------------------------------------------- */
 
+static void count_timeout(struct pciem_device *dev, u32 bar, u64 offset)
+{
+	atomic64_inc(&dev->ev.read_timeouts);
+	pr_warn_ratelimited("no answer to a read of BAR %u + %#llx, it reads all ones (%lld so far)\n",
+			    bar, offset, (long long)atomic64_read(&dev->ev.read_timeouts));
+}
+
 /*
- * Ask the emulator for the value of a read and wait for its answer.  Runs in
- * the faulting context, which may be atomic, so it spins.  Returns true with
- * *val set when answered; false (and counts) when the ring refused the event
- * or no answer came in time.
+ * One step of a synchronous read, called each time the reading instruction
+ * faults.  The first step asks the emulator (an MMIO_READ event); later steps
+ * find the answer.  Returns 0 with *val set when the read is complete
+ * (answered, or timed out/refused: all ones), -EAGAIN when the instruction
+ * should be retried.  A read is identified by the task, its context
+ * (process, softirq, hardirq, NMI), the instruction and the address, so an
+ * interrupt handler's read never takes the interrupted code's answer.
  */
-bool pciem_sync_read(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 *val)
+int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size,
+			 unsigned long ip, unsigned long addr, u64 *val)
 {
 	struct pciem_events *ev = &dev->ev;
-	struct pciem_pending *p = NULL;
+	unsigned int ctx = preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK);
+	struct pciem_pending *p = NULL, *free = NULL;
 	unsigned long flags;
-	ktime_t deadline;
-	bool ok = false;
 	int i;
 
+	*val = ~0ULL;
 	raw_spin_lock_irqsave(&ev->lock, flags);
 	for (i = 0; i < ARRAY_SIZE(ev->pending); i++) {
-		if (!ev->pending[i].busy) {
-			p = &ev->pending[i];
-			p->busy = true;
-			p->done = false;
-			p->seq = 0;
+		struct pciem_pending *q = &ev->pending[i];
+
+		if (!q->busy) {
+			if (!free)
+				free = q;
+			continue;
+		}
+		if (q->task == current && q->ctx == ctx && q->ip == ip && q->addr == addr) {
+			p = q;
 			break;
 		}
 	}
-	raw_spin_unlock_irqrestore(&ev->lock, flags);
-	if (!p)
-		goto out_timeout;
-
-	if (!push(dev, PCIEM_EVENT_MMIO_READ, bar, offset, size, 0, true, p)) {
-		raw_spin_lock_irqsave(&ev->lock, flags);
-		p->busy = false;
+	if (p) {
+		/* Pairs with the release in pciem_events_write(). */
+		if (smp_load_acquire(&p->done)) {
+			/* A nonzero status is the emulator's "no data": all ones. */
+			*val = p->status ? ~0ULL : p->data;
+			p->busy = false;
+			raw_spin_unlock_irqrestore(&ev->lock, flags);
+			return 0;
+		}
+		if (ktime_after(ktime_get(), p->deadline) || READ_ONCE(dev->dead)) {
+			p->busy = false;
+			raw_spin_unlock_irqrestore(&ev->lock, flags);
+			count_timeout(dev, bar, offset);
+			return 0;
+		}
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
-		goto out_timeout;
+		return -EAGAIN;
 	}
-
-	deadline = ktime_add_ms(ktime_get(), pciem_read_timeout_ms);
-	while (!smp_load_acquire(&p->done)) {
-		if (ktime_after(ktime_get(), deadline) || READ_ONCE(dev->dead))
-			break;
-		cpu_relax();
+	if (!free || READ_ONCE(dev->dead)) {
+		raw_spin_unlock_irqrestore(&ev->lock, flags);
+		count_timeout(dev, bar, offset);
+		return 0;
 	}
-	raw_spin_lock_irqsave(&ev->lock, flags);
-	if (p->done) {
-		/* A nonzero status is the emulator's "no data": all ones. */
-		*val = p->status ? ~0ULL : p->data;
-		ok = true;
-	}
-	p->busy = false;
+	free->busy = true;
+	free->done = false;
+	free->seq = 0;
+	free->task = current;
+	free->ctx = ctx;
+	free->ip = ip;
+	free->addr = addr;
+	free->deadline = ktime_add_ms(ktime_get(), pciem_read_timeout_ms);
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
-	if (ok)
-		return true;
 
-out_timeout:
-	atomic64_inc(&ev->read_timeouts);
-	pr_warn_ratelimited("no answer to a read of BAR %u + %#llx, it reads all ones (%lld so far)\n",
-			    bar, offset, (long long)atomic64_read(&ev->read_timeouts));
-	return false;
+	if (try_push(dev, PCIEM_EVENT_MMIO_READ, bar, offset, size, 0, free)) {
+		WRITE_ONCE(ev->full_since, 0);
+		return -EAGAIN;
+	}
+	/* Ring and backlog full: give the slot back and try again later. */
+	raw_spin_lock_irqsave(&ev->lock, flags);
+	free->busy = false;
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
+	if (!full_wait_over(dev))
+		return -EAGAIN;
+	count_timeout(dev, bar, offset);
+	return 0;
+}
+
+/* The emulator came for events: hand it what the backlog holds. */
+static void refill_now(struct pciem_device *dev)
+{
+	unsigned long flags;
+	bool moved;
+
+	raw_spin_lock_irqsave(&dev->ev.lock, flags);
+	moved = refill(&dev->ev);
+	raw_spin_unlock_irqrestore(&dev->ev.lock, flags);
+	if (moved)
+		notify(dev);
 }
 
 /* write(): one or more struct pciem_response. */
@@ -240,6 +353,7 @@ ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, siz
 
 	if (!count || count % sizeof(r))
 		return -EINVAL;
+	refill_now(dev);
 	while (done < count) {
 		unsigned long flags;
 		bool matched = false;
@@ -256,6 +370,7 @@ ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, siz
 			if (p->busy && !p->done && p->seq == r.seq) {
 				p->data = r.data;
 				p->status = r.status;
+				/* The answer is visible before "done" is. */
 				smp_store_release(&p->done, true);
 				matched = true;
 				break;
@@ -272,6 +387,7 @@ ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, siz
 __poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_table *wait)
 {
 	poll_wait(file, &dev->ev.wq, wait);
+	refill_now(dev);
 	if (READ_ONCE(dev->dead))
 		return EPOLLHUP | EPOLLERR;
 	return pciem_events_pending(dev) ? EPOLLIN | EPOLLRDNORM : 0;

@@ -12,6 +12,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kref.h>
+#include <linux/ktime.h>
 #include <linux/poll.h>
 #include <linux/wait.h>
 #include <linux/mutex.h>
@@ -41,7 +42,15 @@ struct pciem_pending {
 	u64 seq;		/* the MMIO_READ event's seq */
 	u64 data;
 	s32 status;
+	/* Which read this is: the reader retries its instruction until done. */
+	struct task_struct *task;
+	unsigned int ctx;	/* NMI/hardirq/softirq bits of preempt_count() */
+	unsigned long ip, addr;
+	ktime_t deadline;
 };
+
+/* Events the kernel holds in order while the ring is full. */
+#define PCIEM_BACKLOG 16384
 
 /* The event ring and everything around it (events.c). */
 struct pciem_events {
@@ -52,7 +61,10 @@ struct pciem_events {
 	wait_queue_head_t wq;		/* poll() */
 	spinlock_t efd_lock;
 	struct eventfd_ctx *efd;	/* SET_EVENTFD */
-	struct pciem_pending pending[16];
+	struct pciem_pending pending[32];
+	struct pciem_event *backlog;	/* PCIEM_BACKLOG, circular */
+	u32 bl_first, bl_count;
+	ktime_t full_since;		/* when MMIO producers found it all full */
 	atomic64_t dropped;		/* events given up on a full ring */
 	atomic64_t read_timeouts;	/* synchronous reads never answered */
 };
@@ -100,8 +112,10 @@ int pciem_events_init(struct pciem_device *dev);
 void pciem_events_destroy(struct pciem_device *dev);
 u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
 		     u64 data, bool atomic);
+int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 data);
 bool pciem_events_pending(struct pciem_device *dev);
-bool pciem_sync_read(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 *val);
+int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size,
+			 unsigned long ip, unsigned long addr, u64 *val);
 ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, size_t count);
 __poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_table *wait);
 int pciem_events_set_eventfd(struct pciem_device *dev, int fd);

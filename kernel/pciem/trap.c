@@ -18,9 +18,14 @@
  * driver's MMIO instruction), where a second kprobe takes it: it decodes the
  * faulting instruction (core/mmio_insn.c), performs the access on the BAR's
  * memory through pciem's own mapping and/or reports it to the emulator as
- * an MMIO_WRITE / MMIO_READ event (a traced read waits for the emulator's
- * answer), writes a load's result into the destination register, steps RIP
- * over the instruction and makes fixup_exception() return "handled".
+ * an MMIO_WRITE / MMIO_READ event, writes a load's result into the
+ * destination register, steps RIP over the instruction and makes
+ * fixup_exception() return "handled".  A traced read does not wait inside
+ * the fault: it asks the emulator and leaves RIP where it is, so the
+ * instruction faults again — with interrupts taken in between and, where
+ * the driver was preemptible, the scheduler free to run the emulator on
+ * that very CPU — until the answer is there or pciem_read_timeout_ms has
+ * passed.
  * A third kprobe, on iounmap(), forgets the mapping.
  *
  * Before acting, the fault path checks that the faulting address is still
@@ -33,6 +38,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
@@ -194,46 +200,73 @@ static unsigned long *reg_ptr(struct pt_regs *regs, unsigned int n)
 static u64 mem_read(void __iomem *p, unsigned int width)
 {
 	switch (width) {
-	case 1: return readb(p);
-	case 2: return readw(p);
-	case 4: return readl(p);
-	default: return readq(p);
+	case 1:
+		return readb(p);
+	case 2:
+		return readw(p);
+	case 4:
+		return readl(p);
+	default:
+		return readq(p);
 	}
 }
 
 static void mem_write(void __iomem *p, unsigned int width, u64 v)
 {
 	switch (width) {
-	case 1: writeb(v, p); break;
-	case 2: writew(v, p); break;
-	case 4: writel(v, p); break;
-	default: writeq(v, p); break;
+	case 1:
+		writeb(v, p);
+		break;
+	case 2:
+		writew(v, p);
+		break;
+	case 4:
+		writel(v, p);
+		break;
+	default:
+		writeq(v, p);
+		break;
 	}
 }
 
-/* A read of the BAR at @off: from the emulator when reads are traced. */
-static u64 bar_read(struct trap_bar *tb, u64 off, unsigned int width)
+/*
+ * A read of the BAR at @off: from the emulator when reads are traced (then
+ * -EAGAIN until its answer is there: the instruction is retried), else from
+ * memory.  @ip and @va identify the reading instruction.
+ */
+static int bar_read(struct trap_bar *tb, u64 off, unsigned int width, unsigned long ip,
+		    unsigned long va, u64 *v)
 {
 	struct pciem_device *dev = tb->dev;
-	u64 v;
+	int ret;
 
 	if (tb->flags & PCIEM_TRACE_READS) {
-		if (!pciem_sync_read(dev, tb->bar, off, width, &v))
-			v = ~0ULL;
-		return width == 8 ? v : v & ((1ULL << (width * 8)) - 1);
+		ret = pciem_sync_read_step(dev, tb->bar, off, width, ip, va, v);
+		if (ret)
+			return ret;
+		if (width < 8)
+			*v &= (1ULL << (width * 8)) - 1;
+		return 0;
 	}
-	return mem_read(dev->bars[tb->bar].kva + off, width);
+	*v = mem_read(dev->bars[tb->bar].kva + off, width);
+	return 0;
 }
 
-/* A write to the BAR at @off: into its memory first, then reported. */
-static void bar_write(struct trap_bar *tb, u64 off, unsigned int width, u64 v)
+/*
+ * A write to the BAR at @off: into its memory first (unless STOP_WRITES), then
+ * reported.  -EAGAIN when the event could not be queued yet: the instruction
+ * is retried, which repeats the (idempotent) memory write and queues the
+ * event once.
+ */
+static int bar_write(struct trap_bar *tb, u64 off, unsigned int width, u64 v)
 {
 	struct pciem_device *dev = tb->dev;
 
 	if (!(tb->flags & PCIEM_TRACE_STOP_WRITES))
 		mem_write(dev->bars[tb->bar].kva + off, width, v);
 	if (tb->flags & PCIEM_TRACE_WRITES)
-		pciem_event_push(dev, PCIEM_EVENT_MMIO_WRITE, tb->bar, off, width, v, true);
+		return pciem_event_push_mmio(dev, tb->bar, off, width, v);
+	return 0;
 }
 
 /*
@@ -257,21 +290,6 @@ static struct trap_bar *resolve(unsigned long va, unsigned int width, u64 *off)
 		return NULL;
 	*off = phys - m->tb->phys;
 	return m->tb;
-}
-
-/* One element of a MOVS/STOS, at either end trapped or plain kernel memory. */
-static int element_read(unsigned long va, unsigned int width, u64 *v)
-{
-	struct trap_bar *tb;
-	u64 off;
-
-	tb = resolve(va, width, &off);
-	if (tb) {
-		*v = bar_read(tb, off, width);
-		return 0;
-	}
-	*v = 0;
-	return copy_from_kernel_nofault(v, (void *)va, width) ? -EFAULT : 0;
 }
 
 /* copy_to_kernel_nofault() is not exported; the same, one element wide. */
@@ -300,34 +318,63 @@ fault:
 	return -EFAULT;
 }
 
-static int element_write(unsigned long va, unsigned int width, u64 v)
+/* One element of a MOVS/STOS, at either end trapped or plain kernel memory. */
+static int element_read(unsigned long ip, unsigned long va, unsigned int width, u64 *v)
 {
 	struct trap_bar *tb;
 	u64 off;
 
 	tb = resolve(va, width, &off);
-	if (tb) {
-		bar_write(tb, off, width, v);
-		return 0;
-	}
-	return kernel_write_nofault(va, width, v);
+	if (tb)
+		return bar_read(tb, off, width, ip, va, v);
+	*v = 0;
+	return copy_from_kernel_nofault(v, (void *)va, width) ? -EFAULT : 0;
 }
 
+/*
+ * The write half of an element whose read half may already have consumed
+ * an answer: it cannot be retried without asking again, so an event that
+ * finds ring and backlog full for pciem_ring_wait_ms is dropped and counted.
+ */
+static int element_write(unsigned long va, unsigned int width, u64 v)
+{
+	struct trap_bar *tb;
+	u64 off;
+	int ret;
+
+	tb = resolve(va, width, &off);
+	if (!tb)
+		return kernel_write_nofault(va, width, v);
+	while ((ret = bar_write(tb, off, width, v)) == -EAGAIN)
+		udelay(1);
+	return ret;
+}
+
+/*
+ * MOVS/STOS, element by element from where the registers say the
+ * instruction is.  An element whose read must wait ends this round with the
+ * registers showing the progress so far; the instruction is then retried,
+ * as the CPU itself may interrupt a REP string instruction between
+ * elements.  Returns 0 when the whole instruction is done.
+ */
 static int emulate_string(struct pt_regs *regs, const struct mmio_insn *in)
 {
-	unsigned long count = in->rep ? regs->cx : 1;
 	long step = (regs->flags & X86_EFLAGS_DF) ? -(long)in->width : in->width;
+	unsigned long count = in->rep ? regs->cx : 1;
+	int ret;
 	u64 v;
 
 	while (count) {
 		if (in->op == MMIO_INSN_MOVS) {
-			if (element_read(regs->si, in->width, &v))
-				return -EFAULT;
+			ret = element_read(regs->ip, regs->si, in->width, &v);
+			if (ret)
+				return ret;
 		} else {
 			v = mmio_insn_store_value(in, regs->ax);
 		}
-		if (element_write(regs->di, in->width, v))
-			return -EFAULT;
+		ret = element_write(regs->di, in->width, v);
+		if (ret)
+			return ret;
 		if (in->op == MMIO_INSN_MOVS)
 			regs->si += step;
 		regs->di += step;
@@ -338,6 +385,7 @@ static int emulate_string(struct pt_regs *regs, const struct mmio_insn *in)
 	return 0;
 }
 
+/* 0: done, RIP advanced; -EAGAIN: retry the instruction; else: not ours to fix. */
 static int emulate(struct pt_regs *regs, unsigned long addr)
 {
 	u8 code[MMIO_INSN_MAX_LEN];
@@ -345,6 +393,7 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 	struct trap_bar *tb;
 	size_t avail;
 	u64 off, v;
+	int ret;
 
 	/* Fetch what is readable of the instruction (it may end at a page). */
 	for (avail = MMIO_INSN_MAX_LEN; avail; avail--)
@@ -358,7 +407,9 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 		tb = resolve(addr, in.width, &off);
 		if (!tb)
 			return -EFAULT;
-		v = bar_read(tb, off, in.width);
+		ret = bar_read(tb, off, in.width, regs->ip, addr, &v);
+		if (ret)
+			return ret;
 		*reg_ptr(regs, in.reg) = mmio_insn_load_result(&in, *reg_ptr(regs, in.reg), v);
 		break;
 	case MMIO_INSN_STORE:
@@ -366,11 +417,14 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 		if (!tb)
 			return -EFAULT;
 		v = in.has_imm ? in.imm : mmio_insn_store_value(&in, *reg_ptr(regs, in.reg));
-		bar_write(tb, off, in.width, v);
+		ret = bar_write(tb, off, in.width, v);
+		if (ret)
+			return ret;
 		break;
 	default:
-		if (emulate_string(regs, &in))
-			return -EFAULT;
+		ret = emulate_string(regs, &in);
+		if (ret)
+			return ret;
 		break;
 	}
 	regs->ip += in.len;
@@ -399,7 +453,15 @@ static int fixup_pre(struct kprobe *kp, struct pt_regs *kregs)
 	}
 	ret = emulate(regs, addr);
 	rcu_read_unlock();
-	if (ret) {
+	if (ret == -EAGAIN) {
+		/*
+		 * Waiting for the emulator: return to the instruction, which
+		 * faults again.  Interrupts are taken in between, and a
+		 * preemptible context can be preempted, so the emulator gets a
+		 * CPU even when every CPU is waiting for it (with preempt=full).
+		 */
+		cpu_relax();
+	} else if (ret) {
 		pr_err_ratelimited("cannot emulate the access at %pS to %#lx (%d)\n",
 				   (void *)regs->ip, addr, ret);
 		return 0;	/* the kernel reports the fault as usual */
