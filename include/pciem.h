@@ -109,6 +109,76 @@ int pciem_respond(struct pciem_dev *d, uint64_t seq, uint64_t data, int32_t stat
 /* The shared ring itself, for programs that consume it their own way. */
 struct pciem_shared_ring *pciem_ring(struct pciem_dev *d);
 
+/* ---- Handlers and the event loop -----------------------------------------
+ *
+ * Instead of consuming events yourself, register handlers for ranges of a
+ * BAR and let pciem_dispatch() (one batch) or pciem_run() (until
+ * pciem_stop()) call them.  A read with no handler answers "nothing there"
+ * (all ones).  Handlers run in the thread that dispatches.
+ */
+typedef uint64_t (*pciem_read_fn)(void *opaque, unsigned int bar, uint64_t off,
+				  unsigned int size);
+typedef void (*pciem_write_fn)(void *opaque, unsigned int bar, uint64_t off,
+			       unsigned int size, uint64_t val);
+typedef void (*pciem_event_fn)(void *opaque, const struct pciem_event *ev);
+
+/* Handle [off, off + len) of a BAR; either function may be NULL.  Up to 64 ranges. */
+int pciem_on_bar(struct pciem_dev *d, unsigned int bar, uint64_t off, uint64_t len,
+		 pciem_read_fn rd, pciem_write_fn wr, void *opaque);
+
+/* Called for each event of a type (CONFIG_*, MSI_ACK, RESET; MMIO goes to pciem_on_bar). */
+int pciem_on_event(struct pciem_dev *d, uint32_t type, pciem_event_fn fn, void *opaque);
+
+/* Handle what is queued now, waiting up to timeout_ms for the first event: count or -errno. */
+int pciem_dispatch(struct pciem_dev *d, int timeout_ms);
+
+/* Dispatch until pciem_stop() (safe from a signal handler) or an error; 0 or -errno. */
+int pciem_run(struct pciem_dev *d);
+void pciem_stop(struct pciem_dev *d);
+
+/* ---- Interrupts ------------------------------------------------------------ */
+
+/*
+ * Send MSI-X message @vector if the driver enabled MSI-X, else MSI message
+ * @vector if it enabled MSI.  A masked vector stays pending and is sent when
+ * unmasked.  -ENOTCONN: the driver enabled neither; -EINVAL: no such vector.
+ */
+int pciem_irq_raise(struct pciem_dev *d, unsigned int vector);
+
+/* Drive the INTx line (level-triggered): asserted until deasserted. */
+int pciem_intx(struct pciem_dev *d, bool asserted);
+
+/*
+ * Bind an eventfd to a vector: every write to it raises the vector (flags
+ * 0), or drives INTx (PCIEM_IRQFD_FLAG_LEVEL: asserts; with
+ * PCIEM_IRQFD_FLAG_DEASSERT: deasserts).
+ */
+int pciem_irqfd(struct pciem_dev *d, int efd, unsigned int vector, uint32_t flags);
+
+/* ---- DMA -------------------------------------------------------------------
+ *
+ * Addresses are bus addresses as the driver programmed them into the device
+ * (IOVAs when an IOMMU translates for the device).  pciem.ko lets a device
+ * reach only memory its driver mapped for it.
+ */
+
+/* Read len bytes of host memory at iova into buf. */
+int pciem_dma_read(struct pciem_dev *d, uint64_t iova, void *buf, size_t len);
+
+/* Write len bytes from buf to host memory at iova. */
+int pciem_dma_write(struct pciem_dev *d, uint64_t iova, const void *buf, size_t len);
+
+/* An atomic on a naturally aligned 8-byte word: PCIEM_ATOMIC_*; *old gets the old value. */
+int pciem_dma_atomic(struct pciem_dev *d, uint64_t iova, uint32_t op, uint64_t operand,
+		     uint64_t compare, uint64_t *old);
+
+/*
+ * NVMe-style scatter transfer: len bytes described by PRP1/PRP2 (and PRP
+ * lists) with memory pages of page_size bytes; to_host: emulator -> host.
+ */
+int pciem_dma_prp(struct pciem_dev *d, uint64_t prp1, uint64_t prp2, uint32_t page_size,
+		  void *buf, size_t len, bool to_host);
+
 /* Take the function off the bus, unmap everything and free @d (NULL is fine). */
 void pciem_destroy(struct pciem_dev *d);
 

@@ -183,12 +183,23 @@ struct pciem_response {
 /**
  * Parameters for PCIEM_IOCTL_INJECT_IRQ.
  * @vector:   MSI/MSI-X vector number to inject into the guest.
- * @reserved: Must be zero.
+ * @reserved: Must be zero for an MSI/MSI-X message (what PCIem programs
+ *            pass).  Extension: PCIEM_IRQ_INTX_ASSERT or
+ *            PCIEM_IRQ_INTX_DEASSERT drive the INTx line instead (@vector 0).
  */
 struct pciem_irq_inject {
 	uint32_t vector;
 	uint32_t reserved;
 };
+
+/* pciem_irq_inject.reserved (extension): the legacy INTx line, level-triggered. */
+#define PCIEM_IRQ_INTX_ASSERT    (1u << 0)
+#define PCIEM_IRQ_INTX_DEASSERT  (1u << 1)
+
+/* pciem_event.data of a PCIEM_EVENT_MSI_ACK: which kind of interrupt ran. */
+#define PCIEM_ACK_MSI   1
+#define PCIEM_ACK_MSIX  2
+#define PCIEM_ACK_INTX  3
 
 #define PCIEM_IRQFD_FLAG_LEVEL    (1 << 0)
 #define PCIEM_IRQFD_FLAG_DEASSERT (1 << 1)

@@ -8,6 +8,16 @@
 
 #include "pciem.h"
 
+#define PCIEM_MAX_RANGES 64
+
+struct pciem_range {
+	unsigned int bar;
+	uint64_t off, len;
+	pciem_read_fn rd;
+	pciem_write_fn wr;
+	void *opaque;
+};
+
 struct pciem_dev {
 	int fd;				/* /dev/pciem */
 	int instance_fd;		/* from PCIEM_IOCTL_REGISTER: maps the BARs */
@@ -15,6 +25,13 @@ struct pciem_dev {
 	void *bar[6];
 	uint64_t bar_size[6];
 	size_t bar_map_len[6];
+
+	/* Handlers (dispatch.c). */
+	struct pciem_range ranges[PCIEM_MAX_RANGES];
+	unsigned int nranges;
+	pciem_event_fn on_event[PCIEM_EVENT_RESET + 1];
+	void *on_event_opaque[PCIEM_EVENT_RESET + 1];
+	volatile int stop;
 };
 
 /* ioctl() restarted on EINTR; -errno on failure. */
