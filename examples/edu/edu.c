@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pciem-edu - QEMU's educational PCI device ("-device edu", 1234:11e8) as a
+ * libpciem device program.  Written from the register description in
+ * docs/specs/edu.rst of QEMU and design.md §5; examples/edu/README.md says
+ * how each register maps and where (and why) this device differs.
+ *
+ *   pciem-edu [--attach]
+ *
+ * Runs in the foreground until SIGINT/SIGTERM; prints the device's PCI
+ * address on stdout once it is on the bus.  BAR 0 (1 MiB) is trapped: every
+ * read is answered here and no write reaches the BAR's memory, so all
+ * register state lives in this process.
+ *
+ * Threads: the main thread serves BAR accesses (pciem_run); a factorial
+ * thread computes; a DMA thread performs transfers 100 ms after they are
+ * started.  One mutex guards the registers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pciem.h"
+
+#define EDU_BAR_SIZE		(1u << 20)
+#define EDU_ID			0x010000edu
+
+#define REG_ID			0x00
+#define REG_LIVENESS		0x04
+#define REG_FACT		0x08
+#define REG_STATUS		0x20
+#define REG_IRQ_STATUS		0x24
+#define REG_IRQ_RAISE		0x60
+#define REG_IRQ_ACK		0x64
+#define REG_DMA_SRC		0x80
+#define REG_DMA_DST		0x88
+#define REG_DMA_CNT		0x90
+#define REG_DMA_CMD		0x98
+
+#define STATUS_COMPUTING	0x01
+#define STATUS_IRQFACT		0x80
+
+#define IRQ_FACT		0x001
+#define IRQ_DMA			0x100
+
+#define DMA_RUN			0x1
+#define DMA_TO_RAM		0x2	/* direction: 0 RAM -> device, 1 device -> RAM */
+#define DMA_IRQ			0x4
+
+#define DMA_BUF_ADDR		0x40000u
+#define DMA_BUF_SIZE		4096u
+#define DMA_DELAY_NS		100000000L	/* a transfer starts 100 ms after its command */
+#define DMA_ADDR_MASK		((1ull << 28) - 1)	/* the device drives 28 address bits */
+
+/*
+ * The factorial unit is modelled as taking 1 ns per multiplication (about
+ * what QEMU's takes on a current host), so a large operand keeps the
+ * device busy long enough for a driver to see the busy bit.  The result
+ * itself is exact (mod 2^32).
+ */
+#define FACT_NS_PER_STEP	1
+
+struct edu {
+	struct pciem_dev *d;
+	pthread_mutex_t lock;
+	pthread_cond_t fact_cond, dma_cond;
+	bool stopping;
+
+	uint32_t liveness;	/* holds ~(value written) */
+	uint32_t fact;
+	uint32_t status;
+	uint32_t irq_status;
+	bool intx;		/* we hold INTx asserted */
+	bool warned_irq;
+
+	uint64_t dma_src, dma_dst, dma_cnt, dma_cmd;
+	struct timespec dma_due;
+	uint8_t buf[DMA_BUF_SIZE];
+};
+
+static struct pciem_dev *the_dev;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	pciem_stop(the_dev);
+}
+
+static void warn_irq(struct edu *e, const char *what, int err)
+{
+	if (e->warned_irq)
+		return;
+	e->warned_irq = true;
+	fprintf(stderr, "pciem-edu: %s: %s (interrupts may not reach the driver)\n", what,
+		pciem_strerror(err));
+}
+
+/*
+ * Interrupt status bits were set: signal them (lock held).  With MSI enabled
+ * by the driver every call sends the message; otherwise INTx is asserted and
+ * stays so until the status is all clear again.
+ */
+static void raise_irq(struct edu *e, uint32_t bits)
+{
+	int ret;
+
+	e->irq_status |= bits;
+	if (!e->irq_status)
+		return;
+	ret = pciem_irq_raise(e->d, 0);
+	if (ret == 0) {
+		/* MSI is on: a function must not use INTx at the same time. */
+		if (e->intx && pciem_intx(e->d, false) == 0)
+			e->intx = false;
+		return;
+	}
+	if (ret != -ENOTCONN) {
+		warn_irq(e, "MSI", ret);
+		return;
+	}
+	if (e->intx)
+		return;
+	ret = pciem_intx(e->d, true);
+	if (ret == 0)
+		e->intx = true;
+	else
+		warn_irq(e, "INTx", ret);
+}
+
+/* Interrupt status bits were cleared (lock held): INTx falls when none is left. */
+static void lower_irq(struct edu *e, uint32_t bits)
+{
+	e->irq_status &= ~bits;
+	if (!e->irq_status && e->intx) {
+		int ret = pciem_intx(e->d, false);
+
+		if (ret == 0)
+			e->intx = false;
+		else
+			warn_irq(e, "INTx", ret);
+	}
+}
+
+/* Allowed widths: 4 bytes below 0x80, 4 or 8 from there; naturally aligned. */
+static bool access_ok(uint64_t off, unsigned int size)
+{
+	if (off < REG_DMA_SRC ? size != 4 : size != 4 && size != 8)
+		return false;
+	return (off & (size - 1)) == 0;
+}
+
+static uint64_t edu_read(void *opaque, unsigned int bar, uint64_t off, unsigned int size)
+{
+	struct edu *e = opaque;
+	uint64_t v = ~0ull;
+
+	(void)bar;
+	/*
+	 * QEMU's edu never sees 1- and 2-byte accesses: its memory core refuses
+	 * them (the region is valid for 4 and 8 bytes only) and such a read
+	 * returns 0.  An 8-byte read below 0x80 reaches the device model and
+	 * reads all ones.  The driver sees the same here.
+	 */
+	if (size < 4)
+		return 0;
+	if (!access_ok(off, size))
+		return v;
+	pthread_mutex_lock(&e->lock);
+	switch (off) {
+	case REG_ID:
+		v = EDU_ID;
+		break;
+	case REG_LIVENESS:
+		v = e->liveness;
+		break;
+	case REG_FACT:
+		v = e->fact;
+		break;
+	case REG_STATUS:
+		v = e->status;
+		break;
+	case REG_IRQ_STATUS:
+		v = e->irq_status;
+		break;
+	case REG_DMA_SRC:
+		v = e->dma_src;
+		break;
+	case REG_DMA_DST:
+		v = e->dma_dst;
+		break;
+	case REG_DMA_CNT:
+		v = e->dma_cnt;
+		break;
+	case REG_DMA_CMD:
+		v = e->dma_cmd;
+		break;
+	}
+	pthread_mutex_unlock(&e->lock);
+	if (size == 4)
+		v &= 0xffffffffu;
+	return v;
+}
+
+static void edu_write(void *opaque, unsigned int bar, uint64_t off, unsigned int size,
+		      uint64_t val)
+{
+	struct edu *e = opaque;
+	bool dma_idle;
+
+	(void)bar;
+	if (!access_ok(off, size))
+		return;
+	if (size == 4)
+		val &= 0xffffffffu;
+	pthread_mutex_lock(&e->lock);
+	dma_idle = !(e->dma_cmd & DMA_RUN);
+	switch (off) {
+	case REG_LIVENESS:
+		e->liveness = ~(uint32_t)val;
+		break;
+	case REG_FACT:
+		if (e->status & STATUS_COMPUTING)
+			break;		/* busy: the write is lost */
+		e->fact = (uint32_t)val;
+		e->status |= STATUS_COMPUTING;
+		pthread_cond_signal(&e->fact_cond);
+		break;
+	case REG_STATUS:
+		e->status = (e->status & ~STATUS_IRQFACT) | ((uint32_t)val & STATUS_IRQFACT);
+		break;
+	case REG_IRQ_RAISE:
+		raise_irq(e, (uint32_t)val);
+		break;
+	case REG_IRQ_ACK:
+		lower_irq(e, (uint32_t)val);
+		break;
+	case REG_DMA_SRC:
+		if (dma_idle)
+			e->dma_src = val;
+		break;
+	case REG_DMA_DST:
+		if (dma_idle)
+			e->dma_dst = val;
+		break;
+	case REG_DMA_CNT:
+		if (dma_idle)
+			e->dma_cnt = val;
+		break;
+	case REG_DMA_CMD:
+		if (!(val & DMA_RUN) || !dma_idle)
+			break;
+		e->dma_cmd = val;
+		clock_gettime(CLOCK_MONOTONIC, &e->dma_due);
+		e->dma_due.tv_nsec += DMA_DELAY_NS;
+		if (e->dma_due.tv_nsec >= 1000000000L) {
+			e->dma_due.tv_nsec -= 1000000000L;
+			e->dma_due.tv_sec++;
+		}
+		pthread_cond_signal(&e->dma_cond);
+		break;
+	}
+	pthread_mutex_unlock(&e->lock);
+}
+
+static void add_ns(struct timespec *t, uint64_t ns)
+{
+	t->tv_sec += (time_t)(ns / 1000000000u);
+	t->tv_nsec += (long)(ns % 1000000000u);
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_nsec -= 1000000000L;
+		t->tv_sec++;
+	}
+}
+
+static void *fact_thread(void *arg)
+{
+	struct edu *e = arg;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		struct timespec done;
+		uint32_t n, r = 1, i;
+
+		while (!(e->status & STATUS_COMPUTING) && !e->stopping)
+			pthread_cond_wait(&e->fact_cond, &e->lock);
+		if (e->stopping)
+			break;
+		n = e->fact;
+		/* Once the product has 32 factors of two it stays 0 (n >= 34). */
+		for (i = n; i > 0 && r; i--)
+			r *= i;
+		clock_gettime(CLOCK_MONOTONIC, &done);
+		add_ns(&done, (uint64_t)n * FACT_NS_PER_STEP);
+		while (!e->stopping &&
+		       pthread_cond_timedwait(&e->fact_cond, &e->lock, &done) != ETIMEDOUT)
+			;
+		if (e->stopping)
+			break;
+		e->fact = r;
+		e->status &= ~STATUS_COMPUTING;
+		if (e->status & STATUS_IRQFACT)
+			raise_irq(e, IRQ_FACT);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+/* [addr, addr + cnt) inside the device buffer?  A transfer may end at its very end. */
+static bool in_buffer(uint64_t addr, uint64_t cnt)
+{
+	return addr >= DMA_BUF_ADDR && addr < DMA_BUF_ADDR + DMA_BUF_SIZE && cnt >= 1 &&
+	       cnt <= DMA_BUF_ADDR + DMA_BUF_SIZE - addr;
+}
+
+static uint64_t clamp_addr(uint64_t addr)
+{
+	if (addr & ~DMA_ADDR_MASK)
+		fprintf(stderr, "pciem-edu: clamping DMA address %#llx to %#llx\n",
+			(unsigned long long)addr, (unsigned long long)(addr & DMA_ADDR_MASK));
+	return addr & DMA_ADDR_MASK;
+}
+
+static void *dma_thread(void *arg)
+{
+	struct edu *e = arg;
+
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		uint64_t cmd, src, dst, cnt, dev;
+		bool to_ram;
+		int ret;
+
+		while (!(e->dma_cmd & DMA_RUN) && !e->stopping)
+			pthread_cond_wait(&e->dma_cond, &e->lock);
+		while (!e->stopping &&
+		       pthread_cond_timedwait(&e->dma_cond, &e->lock, &e->dma_due) != ETIMEDOUT)
+			;
+		if (e->stopping)
+			break;
+		/* While DMA_RUN is set nobody changes these. */
+		cmd = e->dma_cmd;
+		src = e->dma_src;
+		dst = e->dma_dst;
+		cnt = e->dma_cnt;
+		to_ram = cmd & DMA_TO_RAM;
+		dev = to_ram ? src : dst;
+		if (!in_buffer(dev, cnt)) {
+			fprintf(stderr, "pciem-edu: DMA refused: device range %#llx+%#llx is "
+				"outside the buffer [%#x, %#x)\n", (unsigned long long)dev,
+				(unsigned long long)cnt, DMA_BUF_ADDR, DMA_BUF_ADDR + DMA_BUF_SIZE);
+			e->dma_cmd &= ~(uint64_t)DMA_RUN;
+			continue;
+		}
+		/* The transfer runs unlocked: BAR reads are answered meanwhile. */
+		pthread_mutex_unlock(&e->lock);
+		if (to_ram)
+			ret = pciem_dma_write(e->d, clamp_addr(dst), e->buf + (src - DMA_BUF_ADDR),
+					      cnt);
+		else
+			ret = pciem_dma_read(e->d, clamp_addr(src), e->buf + (dst - DMA_BUF_ADDR),
+					     cnt);
+		if (ret < 0)
+			fprintf(stderr, "pciem-edu: DMA of %llu bytes %s %#llx failed: %s\n",
+				(unsigned long long)cnt, to_ram ? "to" : "from",
+				(unsigned long long)(to_ram ? dst : src), pciem_strerror(ret));
+		pthread_mutex_lock(&e->lock);
+		/* Like the bus: a failed transfer still completes. */
+		e->dma_cmd &= ~(uint64_t)DMA_RUN;
+		if (e->dma_cmd & DMA_IRQ)
+			raise_irq(e, IRQ_DMA);
+	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
+}
+
+static int setup(struct edu *e, bool attach)
+{
+	const struct pciem_config_space ids = {
+		.vendor_id = 0x1234, .device_id = 0x11e8,
+		/* What QEMU gives every device that does not choose its own. */
+		.subsys_vendor_id = 0x1af4, .subsys_device_id = 0x1100,
+		.revision = 0x10,
+		.class_code = { 0x00, 0xff, 0x00 },	/* PCI_CLASS_OTHERS: 00ff */
+	};
+	int ret;
+
+	if ((ret = pciem_create(&e->d, attach ? PCIEM_CREATE_FLAG_BUS_MODE_ATTACH
+				: PCIEM_CREATE_FLAG_BUS_MODE_VIRTUAL)) < 0)
+		return fprintf(stderr, "pciem-edu: %s: %s\n", PCIEM_DEVICE_PATH,
+			       pciem_strerror(ret)), ret;
+	if ((ret = pciem_set_ids(e->d, &ids)) < 0 ||
+	    (ret = pciem_add_bar(e->d, 0, EDU_BAR_SIZE, 0)) < 0 ||
+	    (ret = pciem_add_msi(e->d, 0, true, false)) < 0 ||
+	    (ret = pciem_trace_bar(e->d, 0, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES |
+					     PCIEM_TRACE_STOP_WRITES)) < 0 ||
+	    (ret = pciem_on_bar(e->d, 0, 0, EDU_BAR_SIZE, edu_read, edu_write, e)) < 0 ||
+	    (ret = pciem_register(e->d)) < 0)
+		return fprintf(stderr, "pciem-edu: describing the device: %s\n",
+			       pciem_strerror(ret)), ret;
+	return 0;
+}
+
+static const char usage[] =
+	"usage: pciem-edu [--attach]\n"
+	"  QEMU's edu device (1234:11e8) on pciem; runs until SIGINT/SIGTERM and\n"
+	"  prints the device's PCI address once it is on the bus.\n"
+	"  --attach   join an existing bus (pciem.ko's pciem_attach_bus) instead of\n"
+	"             a host bridge of its own\n";
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "attach", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	pthread_condattr_t ca;
+	pthread_t fact_tid, dma_tid;
+	sigset_t block, old;
+	bool attach = false;
+	struct edu *e;
+	char addr[32];
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			attach = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return 1;
+	pthread_mutex_init(&e->lock, NULL);
+	/* Deadlines are CLOCK_MONOTONIC. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&e->fact_cond, &ca);
+	pthread_cond_init(&e->dma_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (setup(e, attach) < 0) {
+		pciem_destroy(e->d);
+		return 1;
+	}
+
+	/* Signals go to the main thread, which serves the BAR. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (pthread_create(&fact_tid, NULL, fact_thread, e) ||
+	    pthread_create(&dma_tid, NULL, dma_thread, e)) {
+		fprintf(stderr, "pciem-edu: cannot start threads\n");
+		pciem_destroy(e->d);
+		return 1;
+	}
+	the_dev = e->d;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+	ret = pciem_start(e->d);
+	if (ret == 0)
+		ret = pciem_address(e->d, addr, sizeof(addr));
+	if (ret == 0) {
+		printf("%s\n", addr);
+		fflush(stdout);
+		ret = pciem_run(e->d);
+		if (ret < 0)
+			fprintf(stderr, "pciem-edu: %s\n", pciem_strerror(ret));
+	} else {
+		fprintf(stderr, "pciem-edu: start: %s\n", pciem_strerror(ret));
+	}
+
+	pthread_mutex_lock(&e->lock);
+	e->stopping = true;
+	pthread_cond_broadcast(&e->fact_cond);
+	pthread_cond_broadcast(&e->dma_cond);
+	pthread_mutex_unlock(&e->lock);
+	pthread_join(fact_tid, NULL);
+	pthread_join(dma_tid, NULL);
+	pciem_destroy(e->d);	/* the device leaves the bus */
+	free(e);
+	return ret < 0 ? 1 : 0;
+}
