@@ -14,7 +14,8 @@
  *
  * Threads: the main thread serves BAR accesses (pciem_run); a factorial
  * thread computes; a DMA thread performs transfers 100 ms after they are
- * started.  One mutex guards the registers.
+ * started; an interrupt thread makes the calls that signal interrupts.
+ * One mutex guards the registers.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -70,15 +71,15 @@
 struct edu {
 	struct pciem_dev *d;
 	pthread_mutex_t lock;
-	pthread_cond_t fact_cond, dma_cond;
+	pthread_cond_t fact_cond, dma_cond, irq_cond;
 	bool stopping;
 
 	uint32_t liveness;	/* holds ~(value written) */
 	uint32_t fact;
 	uint32_t status;
 	uint32_t irq_status;
-	bool intx;		/* we hold INTx asserted */
-	bool warned_irq;
+	unsigned int msi_pending;	/* raises the interrupt thread has to signal */
+	bool level_check;		/* the status went to 0: INTx may fall */
 
 	uint64_t dma_src, dma_dst, dma_cnt, dma_cmd;
 	struct timespec dma_due;
@@ -93,59 +94,102 @@ static void on_signal(int sig)
 	pciem_stop(the_dev);
 }
 
-static void warn_irq(struct edu *e, const char *what, int err)
+/*
+ * Interrupts.  Registers change under e->lock; the calls into pciem.ko that
+ * signal interrupts are made by the interrupt thread alone, never with
+ * e->lock held and never from the thread that serves the BAR: a driver's
+ * handler may run on this very CPU as the call returns and read BAR 0, and
+ * that read needs the serving thread, unblocked.
+ */
+
+/* Interrupt status bits were set (lock held): one message / the line. */
+static void raise_irq(struct edu *e, uint32_t bits)
 {
-	if (e->warned_irq)
+	e->irq_status |= bits;
+	if (!e->irq_status)
 		return;
-	e->warned_irq = true;
+	e->msi_pending++;
+	pthread_cond_signal(&e->irq_cond);
+}
+
+/* Interrupt status bits were cleared (lock held): INTx falls at 0. */
+static void lower_irq(struct edu *e, uint32_t bits)
+{
+	e->irq_status &= ~bits;
+	if (e->irq_status)
+		return;
+	e->level_check = true;
+	pthread_cond_signal(&e->irq_cond);
+}
+
+static void warn_irq(bool *warned, const char *what, int err)
+{
+	if (*warned)
+		return;
+	*warned = true;
 	fprintf(stderr, "pciem-edu: %s: %s (interrupts may not reach the driver)\n", what,
 		pciem_strerror(err));
 }
 
 /*
- * Interrupt status bits were set: signal them (lock held).  With MSI enabled
- * by the driver every call sends the message; otherwise INTx is asserted and
- * stays so until the status is all clear again.
+ * Each raise sends the MSI message when the driver enabled MSI
+ * (pciem_irq_raise() succeeds); otherwise (-ENOTCONN) INTx is asserted and
+ * held until the status is all clear.  A function must not use INTx while
+ * MSI is on, so a successful MSI releases the line.
  */
-static void raise_irq(struct edu *e, uint32_t bits)
+static void *irq_thread(void *arg)
 {
+	struct edu *e = arg;
+	bool intx = false, warned = false;
+	unsigned int n;
 	int ret;
 
-	e->irq_status |= bits;
-	if (!e->irq_status)
-		return;
-	ret = pciem_irq_raise(e->d, 0);
-	if (ret == 0) {
-		/* MSI is on: a function must not use INTx at the same time. */
-		if (e->intx && pciem_intx(e->d, false) == 0)
-			e->intx = false;
-		return;
-	}
-	if (ret != -ENOTCONN) {
-		warn_irq(e, "MSI", ret);
-		return;
-	}
-	if (e->intx)
-		return;
-	ret = pciem_intx(e->d, true);
-	if (ret == 0)
-		e->intx = true;
-	else
-		warn_irq(e, "INTx", ret);
-}
+	pthread_mutex_lock(&e->lock);
+	for (;;) {
+		while (!e->msi_pending && !e->level_check && !e->stopping)
+			pthread_cond_wait(&e->irq_cond, &e->lock);
+		if (e->stopping)
+			break;
+		n = e->msi_pending;
+		e->msi_pending = 0;
+		e->level_check = false;
+		pthread_mutex_unlock(&e->lock);
 
-/* Interrupt status bits were cleared (lock held): INTx falls when none is left. */
-static void lower_irq(struct edu *e, uint32_t bits)
-{
-	e->irq_status &= ~bits;
-	if (!e->irq_status && e->intx) {
-		int ret = pciem_intx(e->d, false);
+		for (; n; n--) {
+			ret = pciem_irq_raise(e->d, 0);
+			if (ret == 0) {
+				if (intx && pciem_intx(e->d, false) == 0)
+					intx = false;
+				continue;
+			}
+			if (ret != -ENOTCONN) {
+				warn_irq(&warned, "MSI", ret);
+				continue;
+			}
+			if (!intx) {
+				ret = pciem_intx(e->d, true);
+				if (ret == 0)
+					intx = true;
+				else
+					warn_irq(&warned, "INTx", ret);
+			}
+			break;	/* a level: raising it again changes nothing */
+		}
 
-		if (ret == 0)
-			e->intx = false;
-		else
-			warn_irq(e, "INTx", ret);
+		pthread_mutex_lock(&e->lock);
+		if (intx && !e->irq_status) {
+			/* A raise meanwhile sets msi_pending: the next round asserts again. */
+			pthread_mutex_unlock(&e->lock);
+			ret = pciem_intx(e->d, false);
+			if (ret == 0)
+				intx = false;
+			else
+				warn_irq(&warned, "INTx", ret);
+			pthread_mutex_lock(&e->lock);
+		}
 	}
+	pthread_mutex_unlock(&e->lock);
+	return NULL;
 }
 
 /* Allowed widths: 4 bytes below 0x80, 4 or 8 from there; naturally aligned. */
@@ -423,7 +467,7 @@ int main(int argc, char **argv)
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_condattr_t ca;
-	pthread_t fact_tid, dma_tid;
+	pthread_t fact_tid, dma_tid, irq_tid;
 	sigset_t block, old;
 	bool attach = false;
 	struct edu *e;
@@ -457,6 +501,7 @@ int main(int argc, char **argv)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->fact_cond, &ca);
 	pthread_cond_init(&e->dma_cond, &ca);
+	pthread_cond_init(&e->irq_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	if (setup(e, attach) < 0) {
 		pciem_destroy(e->d);
@@ -469,7 +514,8 @@ int main(int argc, char **argv)
 	sigaddset(&block, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	if (pthread_create(&fact_tid, NULL, fact_thread, e) ||
-	    pthread_create(&dma_tid, NULL, dma_thread, e)) {
+	    pthread_create(&dma_tid, NULL, dma_thread, e) ||
+	    pthread_create(&irq_tid, NULL, irq_thread, e)) {
 		fprintf(stderr, "pciem-edu: cannot start threads\n");
 		pciem_destroy(e->d);
 		return 1;
@@ -496,9 +542,11 @@ int main(int argc, char **argv)
 	e->stopping = true;
 	pthread_cond_broadcast(&e->fact_cond);
 	pthread_cond_broadcast(&e->dma_cond);
+	pthread_cond_broadcast(&e->irq_cond);
 	pthread_mutex_unlock(&e->lock);
 	pthread_join(fact_tid, NULL);
 	pthread_join(dma_tid, NULL);
+	pthread_join(irq_tid, NULL);
 	pciem_destroy(e->d);	/* the device leaves the bus */
 	free(e);
 	return ret < 0 ? 1 : 0;
