@@ -80,6 +80,42 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val)
 	if (pending & PCFG_PENDING_FLR)
 		pciem_event_push(dev, PCIEM_EVENT_RESET, PCIEM_TRACE_CONFIG_SPACE, 0, 0,
 				 PCIEM_RESET_FLR, true);
+	/* Unmasking or enabling may release pending interrupts. */
+	pciem_irq_config_written(dev);
+}
+
+u16 pciem_cfg_get16(struct pciem_device *dev, unsigned int off)
+{
+	unsigned long flags;
+	u16 v;
+
+	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
+	v = pcfg_get16(dev->cfg, off);
+	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
+	return v;
+}
+
+u32 pciem_cfg_get32(struct pciem_device *dev, unsigned int off)
+{
+	unsigned long flags;
+	u32 v;
+
+	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
+	v = pcfg_get32(dev->cfg, off);
+	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
+	return v;
+}
+
+/* MSI Pending Bits: read-only to software, set by the device. */
+void pciem_cfg_set_msi_pending(struct pciem_device *dev, unsigned int off, u32 bits)
+{
+	unsigned long flags;
+	int i;
+
+	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
+	for (i = 0; i < 4; i++)
+		dev->cfg->data[off + i] = bits >> (8 * i);
+	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
 }
 
 /* ---- VIRTUAL: a host bridge of our own ---------------------------------- */
@@ -229,6 +265,7 @@ static int vbus_add(struct pciem_device *dev)
 	ret = claim_bars(dev);
 	if (ret)
 		goto err_bus;
+	pciem_irq_attach(dev);
 	pci_bus_add_devices(bus);
 	return 0;
 
@@ -402,6 +439,7 @@ static int abus_add(struct pciem_device *dev)
 	ret = claim_bars(dev);
 	if (ret)
 		goto err_dev;
+	pciem_irq_attach(dev);
 	pci_bus_add_device(dev->pdev);
 	return 0;
 

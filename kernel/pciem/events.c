@@ -38,6 +38,7 @@
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>
@@ -56,6 +57,8 @@ MODULE_PARM_DESC(pciem_read_timeout_ms,
 
 #define RING_BYTES PAGE_ALIGN(sizeof(struct pciem_shared_ring))
 
+static void kick_fn(void *info);
+
 int pciem_events_init(struct pciem_device *dev)
 {
 	struct pciem_events *ev = &dev->ev;
@@ -70,6 +73,8 @@ int pciem_events_init(struct pciem_device *dev)
 	}
 	raw_spin_lock_init(&ev->lock);
 	spin_lock_init(&ev->efd_lock);
+	INIT_CSD(&ev->kick_csd, kick_fn, dev);
+	ev->consumer_cpu = -1;
 	init_waitqueue_head(&ev->wq);
 	ev->seq = 0;
 	return 0;
@@ -121,6 +126,49 @@ bool pciem_events_pending(struct pciem_device *dev)
 	       READ_ONCE(dev->ev.bl_count);
 }
 
+static void notify(struct pciem_device *dev);
+
+static void kick_fn(void *info)
+{
+	notify(info);
+}
+
+/*
+ * Wake the emulator from another CPU.  A context that will spin until the
+ * emulator answers must not wake it locally: the scheduler would queue it
+ * right here (this CPU may look idle, or be the one the emulator was just
+ * interrupted on) and it could not run until the spinning stopped.
+ */
+static void kick_remote(struct pciem_device *dev)
+{
+	int this = raw_smp_processor_id();
+	int cpu = cpumask_any_but(cpu_online_mask, this);
+
+	if (cpu >= nr_cpu_ids || smp_call_function_single_async(cpu, &dev->ev.kick_csd))
+		notify(dev);	/* one CPU (nothing better), or a kick is on its way */
+}
+
+/*
+ * The emulator is consuming events (poll, write): note where it runs, for
+ * pciem_emulator_cpu().
+ */
+void pciem_events_seen(struct pciem_device *dev)
+{
+	WRITE_ONCE(dev->ev.consumer_cpu, raw_smp_processor_id());
+	WRITE_ONCE(dev->ev.consumer, current);	/* compared, never dereferenced */
+}
+
+/* Is the task running here the one that consumes our events? */
+bool pciem_emulator_is_current(struct pciem_device *dev)
+{
+	return READ_ONCE(dev->ev.consumer) == current;
+}
+
+int pciem_emulator_cpu(struct pciem_device *dev)
+{
+	return READ_ONCE(dev->ev.consumer_cpu);
+}
+
 static void notify(struct pciem_device *dev)
 {
 	struct pciem_events *ev = &dev->ev;
@@ -144,7 +192,7 @@ static void notify(struct pciem_device *dev)
  * so that an answer can never arrive before it is expected.
  */
 static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
-		    u64 data, struct pciem_pending *wait)
+		    u64 data, struct pciem_pending *wait, bool spinning)
 {
 	struct pciem_events *ev = &dev->ev;
 	struct pciem_event e = {
@@ -171,7 +219,10 @@ static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32
 		ev->bl_count++;
 	}
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
-	notify(dev);
+	if (spinning)
+		kick_remote(dev);
+	else
+		notify(dev);
 	return e.seq;
 }
 
@@ -194,7 +245,7 @@ u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u3
 	u64 seq;
 
 	for (;;) {
-		seq = try_push(dev, type, bar, offset, size, data, NULL);
+		seq = try_push(dev, type, bar, offset, size, data, NULL, false);
 		if (seq)
 			return seq;
 		if (!deadline)
@@ -235,7 +286,7 @@ static bool full_wait_over(struct pciem_device *dev)
 
 int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 data)
 {
-	if (try_push(dev, PCIEM_EVENT_MMIO_WRITE, bar, offset, size, data, NULL)) {
+	if (try_push(dev, PCIEM_EVENT_MMIO_WRITE, bar, offset, size, data, NULL, false)) {
 		WRITE_ONCE(dev->ev.full_since, 0);
 		return 0;
 	}
@@ -247,8 +298,11 @@ int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 siz
 static void count_timeout(struct pciem_device *dev, u32 bar, u64 offset)
 {
 	atomic64_inc(&dev->ev.read_timeouts);
-	pr_warn_ratelimited("no answer to a read of BAR %u + %#llx, it reads all ones (%lld so far)\n",
-			    bar, offset, (long long)atomic64_read(&dev->ev.read_timeouts));
+	pr_warn_ratelimited("no answer to a read of BAR %u + %#llx, it reads all ones (%lld so far; cpu %d, emulator cpu %d, %s)\n",
+			    bar, offset, (long long)atomic64_read(&dev->ev.read_timeouts),
+			    raw_smp_processor_id(), READ_ONCE(dev->ev.consumer_cpu),
+			    in_hardirq() ? "hardirq" : in_serving_softirq() ? "softirq" :
+			    is_idle_task(current) ? "idle" : current->comm);
 }
 
 /*
@@ -261,7 +315,7 @@ static void count_timeout(struct pciem_device *dev, u32 bar, u64 offset)
  * interrupt handler's read never takes the interrupted code's answer.
  */
 int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size,
-			 unsigned long ip, unsigned long addr, u64 *val)
+			 unsigned long ip, unsigned long addr, bool spinning, u64 *val)
 {
 	struct pciem_events *ev = &dev->ev;
 	unsigned int ctx = preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK);
@@ -317,7 +371,7 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 	free->deadline = ktime_add_ms(ktime_get(), pciem_read_timeout_ms);
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
 
-	if (try_push(dev, PCIEM_EVENT_MMIO_READ, bar, offset, size, 0, free)) {
+	if (try_push(dev, PCIEM_EVENT_MMIO_READ, bar, offset, size, 0, free, spinning)) {
 		WRITE_ONCE(ev->full_since, 0);
 		return -EAGAIN;
 	}
@@ -353,6 +407,7 @@ ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, siz
 
 	if (!count || count % sizeof(r))
 		return -EINVAL;
+	pciem_events_seen(dev);
 	refill_now(dev);
 	while (done < count) {
 		unsigned long flags;
@@ -387,6 +442,7 @@ ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, siz
 __poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_table *wait)
 {
 	poll_wait(file, &dev->ev.wq, wait);
+	pciem_events_seen(dev);
 	refill_now(dev);
 	if (READ_ONCE(dev->dead))
 		return EPOLLHUP | EPOLLERR;

@@ -55,6 +55,7 @@ static void pciem_device_release(struct kref *ref)
 		if (dev->bars[i].phys)
 			pciem_pool_free(dev->bars[i].phys, dev->bars[i].alloc);
 	}
+	pciem_irq_destroy(dev);
 	pciem_events_destroy(dev);
 	kvfree(dev->cfg);
 	kfree(dev);
@@ -312,11 +313,16 @@ static long ioctl_register(struct pciem_device *dev)
 		if (ret)
 			goto err_trap;
 	}
-	/* pcfg_finalize() has no undo, so it is the last step that may fail. */
 	i = PCFG_NUM_BARS;
-	ret = pcfg_finalize(dev->cfg);
+	ret = pciem_irq_prepare(dev);
 	if (ret)
 		goto err_trap;
+	/* pcfg_finalize() has no undo, so it is the last step that may fail. */
+	ret = pcfg_finalize(dev->cfg);
+	if (ret) {
+		pciem_irq_destroy(dev);
+		goto err_trap;
+	}
 	for (i = 0; i < PCFG_NUM_BARS; i++)
 		if (dev->bars[i].phys)
 			pcfg_set_bar_addr(dev->cfg, i, dev->bars[i].phys);
@@ -437,6 +443,26 @@ static long ioctl_trace_bar(struct pciem_device *dev, void __user *uarg)
 	return 0;
 }
 
+static long ioctl_inject_irq(struct pciem_device *dev, void __user *uarg)
+{
+	struct pciem_irq_inject arg;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	return pciem_irq_inject(dev, arg.vector, arg.reserved);
+}
+
+static long ioctl_set_irqfd(struct pciem_device *dev, void __user *uarg)
+{
+	struct pciem_irqfd_config arg;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+	return pciem_irqfd_add(dev, arg.eventfd, arg.vector, arg.flags);
+}
+
 static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pciem_device *dev = file->private_data;
@@ -479,12 +505,18 @@ static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		ret = ioctl_trace_bar(dev, uarg);
 		break;
 	case PCIEM_IOCTL_INJECT_IRQ:
+		ret = ioctl_inject_irq(dev, uarg);
+		mutex_unlock(&dev->lock);
+		pciem_irq_kick(dev);
+		return ret;
+	case PCIEM_IOCTL_SET_IRQFD:
+		ret = ioctl_set_irqfd(dev, uarg);
+		break;
 	case PCIEM_IOCTL_DMA:
 	case PCIEM_IOCTL_DMA_ATOMIC:
 	case PCIEM_IOCTL_P2P:
-	case PCIEM_IOCTL_SET_IRQFD:
 	case PCIEM_IOCTL_DMA_INDIRECT:
-		/* Interrupts and DMA are not built yet. */
+		/* DMA is not built yet. */
 		ret = -EOPNOTSUPP;
 		break;
 	default:
@@ -510,6 +542,7 @@ static int pciem_open(struct inode *inode, struct file *file)
 		kfree(dev);
 		return -ENOMEM;
 	}
+	pciem_irq_init(dev);
 	kref_init(&dev->ref);
 	mutex_init(&dev->lock);
 	raw_spin_lock_init(&dev->cfg_lock);
@@ -534,6 +567,7 @@ static int pciem_release(struct inode *inode, struct file *file)
 		pci_info(dev->pdev, "pciem: emulator closed its device, removing it\n");
 		pciem_bus_remove(dev);
 	}
+	pciem_irq_stop(dev);
 	pciem_trap_release(dev);
 	dev->state = PCIEM_STATE_EMPTY;
 	mutex_unlock(&dev->lock);

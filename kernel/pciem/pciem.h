@@ -11,9 +11,13 @@
 #define PCIEM_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/irq_work.h>
+#include <linux/timer.h>
 #include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/poll.h>
+#include <linux/smp.h>
 #include <linux/wait.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -34,6 +38,40 @@ struct pciem_bar_mem {
 
 struct pciem_attach_bus;
 struct eventfd_ctx;
+
+/* One interrupt to run: which Linux irq, for which vector, of what kind. */
+struct pciem_delivery {
+	unsigned int irq;
+	u32 vector;
+	u8 kind;		/* PCIEM_ACK_MSI, _MSIX, _INTX */
+};
+
+/* Interrupt state of a function (irq.c). */
+struct pciem_irqs {
+	raw_spinlock_t qlock;		/* q */
+	struct pciem_delivery q[512];
+	u32 qfirst, qcount;
+	raw_spinlock_t deliver_lock;	/* one CPU delivers at a time */
+	struct irq_work work;		/* delivery on this CPU */
+	call_single_data_t csd;		/* delivery on another CPU */
+	unsigned int hops;		/* moves away from the emulator's thread */
+	atomic64_t delivered, lost;
+
+	spinlock_t pend_lock;		/* msi_pending, msix_pending */
+	u32 msi_pending;		/* MSI vectors held back by their mask bits */
+	unsigned int msi_irq[32];
+	unsigned long *msix_pending;	/* MSI-X vectors held back by masks */
+	unsigned int *msix_irq;
+	struct timer_list msix_timer;	/* looks for unmasking while any is pending */
+
+	unsigned int intx_irq;		/* 0: no INTx pin */
+	bool intx_line, intx_masked;
+	struct hrtimer intx_timer;
+
+	spinlock_t irqfd_lock;
+	struct list_head irqfds;
+	unsigned int nirqfds;
+};
 
 /* A synchronous read waiting for the emulator's pciem_response. */
 struct pciem_pending {
@@ -65,6 +103,9 @@ struct pciem_events {
 	struct pciem_event *backlog;	/* PCIEM_BACKLOG, circular */
 	u32 bl_first, bl_count;
 	ktime_t full_since;		/* when MMIO producers found it all full */
+	call_single_data_t kick_csd;	/* wakes the emulator from another CPU */
+	int consumer_cpu;		/* where the emulator last talked to us */
+	struct task_struct *consumer;	/* who did: compared, never dereferenced */
 	atomic64_t dropped;		/* events given up on a full ring */
 	atomic64_t read_timeouts;	/* synchronous reads never answered */
 };
@@ -96,6 +137,7 @@ struct pciem_device {
 	struct pciem_attach_bus *abus;	/* attach mode: the bus we joined */
 
 	struct pciem_events ev;
+	struct pciem_irqs irqs;
 	u32 trace_cfg;			/* PCIEM_TRACE_READS/WRITES for config space */
 	bool dead;			/* the emulator closed its file: stop waiting */
 };
@@ -106,6 +148,21 @@ void pciem_device_put(struct pciem_device *dev);
 /* Configuration accessors used by both bus modes (cfg_lock inside). */
 u32 pciem_cfg_read(struct pciem_device *dev, int where, int size);
 void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val);
+/* The device's own view of its registers (no events, cfg_lock inside). */
+u16 pciem_cfg_get16(struct pciem_device *dev, unsigned int off);
+u32 pciem_cfg_get32(struct pciem_device *dev, unsigned int off);
+void pciem_cfg_set_msi_pending(struct pciem_device *dev, unsigned int off, u32 bits);
+
+/* irq.c */
+int pciem_irq_init(struct pciem_device *dev);
+int pciem_irq_prepare(struct pciem_device *dev);
+void pciem_irq_attach(struct pciem_device *dev);
+void pciem_irq_stop(struct pciem_device *dev);
+void pciem_irq_destroy(struct pciem_device *dev);
+int pciem_irq_inject(struct pciem_device *dev, u32 vector, u32 flags);
+int pciem_irqfd_add(struct pciem_device *dev, int fd, u32 vector, u32 flags);
+void pciem_irq_config_written(struct pciem_device *dev);
+void pciem_irq_kick(struct pciem_device *dev);
 
 /* events.c */
 int pciem_events_init(struct pciem_device *dev);
@@ -115,7 +172,10 @@ u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u3
 int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 data);
 bool pciem_events_pending(struct pciem_device *dev);
 int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size,
-			 unsigned long ip, unsigned long addr, u64 *val);
+			 unsigned long ip, unsigned long addr, bool spinning, u64 *val);
+void pciem_events_seen(struct pciem_device *dev);
+int pciem_emulator_cpu(struct pciem_device *dev);
+bool pciem_emulator_is_current(struct pciem_device *dev);
 ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, size_t count);
 __poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_table *wait);
 int pciem_events_set_eventfd(struct pciem_device *dev, int fd);

@@ -28,6 +28,9 @@
  * passed.
  * A third kprobe, on iounmap(), forgets the mapping.
  *
+ * The MSI-X table and PBA are the function's own business: accesses to them
+ * are served from the BAR's memory and never reported, even in a traced BAR.
+ *
  * Before acting, the fault path checks that the faulting address is still
  * mapped to the BAR page it expects, so a mapping torn down behind our back
  * can never turn an unrelated fault into a fake device access.
@@ -42,6 +45,7 @@
 #include <linux/io.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
+#include <linux/pci.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -60,7 +64,19 @@ struct trap_bar {
 	phys_addr_t phys;
 	u64 size;			/* the pool allocation: whole pages */
 	u32 flags;			/* PCIEM_TRACE_* */
+	/* MSI-X table and PBA in this BAR: served by pciem, never the emulator. */
+	u64 msix_start[2], msix_end[2];
 };
+
+static bool in_msix(const struct trap_bar *tb, u64 off, unsigned int width)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (off < tb->msix_end[i] && off + width > tb->msix_start[i])
+			return true;
+	return false;
+}
 
 /* A driver's mapping of (part of) a traced BAR. */
 struct trap_map {
@@ -234,14 +250,18 @@ static void mem_write(void __iomem *p, unsigned int width, u64 v)
  * -EAGAIN until its answer is there: the instruction is retried), else from
  * memory.  @ip and @va identify the reading instruction.
  */
-static int bar_read(struct trap_bar *tb, u64 off, unsigned int width, unsigned long ip,
+static int bar_read(struct trap_bar *tb, u64 off, unsigned int width, struct pt_regs *regs,
 		    unsigned long va, u64 *v)
 {
 	struct pciem_device *dev = tb->dev;
 	int ret;
 
-	if (tb->flags & PCIEM_TRACE_READS) {
-		ret = pciem_sync_read_step(dev, tb->bar, off, width, ip, va, v);
+	if ((tb->flags & PCIEM_TRACE_READS) && !in_msix(tb, off, width)) {
+		/* A context nobody can preempt will spin until the answer comes. */
+		bool spinning = !(regs->flags & X86_EFLAGS_IF) ||
+				(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK));
+
+		ret = pciem_sync_read_step(dev, tb->bar, off, width, regs->ip, va, spinning, v);
 		if (ret)
 			return ret;
 		if (width < 8)
@@ -262,6 +282,10 @@ static int bar_write(struct trap_bar *tb, u64 off, unsigned int width, u64 v)
 {
 	struct pciem_device *dev = tb->dev;
 
+	if (in_msix(tb, off, width)) {
+		mem_write(dev->bars[tb->bar].kva + off, width, v);
+		return 0;
+	}
 	if (!(tb->flags & PCIEM_TRACE_STOP_WRITES))
 		mem_write(dev->bars[tb->bar].kva + off, width, v);
 	if (tb->flags & PCIEM_TRACE_WRITES)
@@ -319,14 +343,14 @@ fault:
 }
 
 /* One element of a MOVS/STOS, at either end trapped or plain kernel memory. */
-static int element_read(unsigned long ip, unsigned long va, unsigned int width, u64 *v)
+static int element_read(struct pt_regs *regs, unsigned long va, unsigned int width, u64 *v)
 {
 	struct trap_bar *tb;
 	u64 off;
 
 	tb = resolve(va, width, &off);
 	if (tb)
-		return bar_read(tb, off, width, ip, va, v);
+		return bar_read(tb, off, width, regs, va, v);
 	*v = 0;
 	return copy_from_kernel_nofault(v, (void *)va, width) ? -EFAULT : 0;
 }
@@ -366,7 +390,7 @@ static int emulate_string(struct pt_regs *regs, const struct mmio_insn *in)
 
 	while (count) {
 		if (in->op == MMIO_INSN_MOVS) {
-			ret = element_read(regs->ip, regs->si, in->width, &v);
+			ret = element_read(regs, regs->si, in->width, &v);
 			if (ret)
 				return ret;
 		} else {
@@ -407,7 +431,7 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 		tb = resolve(addr, in.width, &off);
 		if (!tb)
 			return -EFAULT;
-		ret = bar_read(tb, off, in.width, regs->ip, addr, &v);
+		ret = bar_read(tb, off, in.width, regs, addr, &v);
 		if (ret)
 			return ret;
 		*reg_ptr(regs, in.reg) = mmio_insn_load_result(&in, *reg_ptr(regs, in.reg), v);
@@ -490,6 +514,27 @@ static struct kprobe *hooks[] = { &kp_fixup, &kp_iounmap, &kp_ioremap };
 
 /* ---- traced BARs ---------------------------------------------------------- */
 
+/* Where this BAR holds the MSI-X table and PBA, if it does. */
+static void msix_ranges(struct pciem_device *dev, unsigned int bar, struct trap_bar *tb)
+{
+	const struct pcfg_cap *cap = pcfg_find_cap(dev->cfg, PCIEM_CAP_MSIX);
+	u32 n, t, p;
+
+	if (!cap)
+		return;
+	n = (pcfg_get16(dev->cfg, cap->offset + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_QSIZE) + 1;
+	t = pcfg_get32(dev->cfg, cap->offset + PCI_MSIX_TABLE);
+	p = pcfg_get32(dev->cfg, cap->offset + PCI_MSIX_PBA);
+	if ((t & PCI_MSIX_TABLE_BIR) == bar) {
+		tb->msix_start[0] = t & PCI_MSIX_TABLE_OFFSET;
+		tb->msix_end[0] = tb->msix_start[0] + n * PCI_MSIX_ENTRY_SIZE;
+	}
+	if ((p & PCI_MSIX_PBA_BIR) == bar) {
+		tb->msix_start[1] = p & PCI_MSIX_PBA_OFFSET;
+		tb->msix_end[1] = tb->msix_start[1] + DIV_ROUND_UP(n, 64) * 8;
+	}
+}
+
 bool pciem_trap_available(void)
 {
 	return hooks_ready;
@@ -516,6 +561,7 @@ int pciem_trap_set(struct pciem_device *dev, unsigned int bar, u32 flags)
 		tb->phys = dev->bars[bar].phys;
 		tb->size = dev->bars[bar].alloc;
 		tb->flags = flags;
+		msix_ranges(dev, bar, tb);
 		pciem_device_get(dev);
 	}
 	raw_spin_lock_irqsave(&trap_lock, irqflags);

@@ -435,7 +435,7 @@ static void test_data_path_not_built(void)
 	close(fd);
 	fd = created();
 	EXPECT_ERR(fd, PCIEM_IOCTL_TRACE_BAR, &tb, ENOENT);	/* no BAR 0 */
-	EXPECT_ERR(fd, PCIEM_IOCTL_INJECT_IRQ, &irq, EOPNOTSUPP);
+	EXPECT_ERR(fd, PCIEM_IOCTL_INJECT_IRQ, &irq, EBADFD);	/* not started */
 	close(fd);
 }
 

@@ -16,18 +16,44 @@
  *   stress OFF N                  each online CPU writes 1..N to OFF + 8 * cpu,
  *                                 all at once                  -> writes done
  *   hammer OFF N                  each online CPU reads OFF N times -> reads done
+ *
+ * Interrupts (for pciem_irq_test):
+ *   irq intx 0 | irq msi N | irq msix N   request INTx, or N MSI/MSI-X vectors
+ *   irq free 0                    free them
+ *   count V                       handler calls that handled vector V (INTx: 0)
+ *   spurious 0                    INTx handler calls that found nothing to do
+ *   mask V / unmask V             disable_irq / enable_irq of vector V
+ *   intx 0|1                      pci_intx(): Interrupt Disable set / clear
+ *
+ * The INTx handler reads the status register at 0x24; bit 0 set means "mine":
+ * it acknowledges by writing 1 to 0x64, as edu-like devices want.
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
 #include <linux/io.h>
+#include <linux/irq.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#define MT_MAX_VEC 32
+
+struct mt_dev;
+
+struct mt_vec {
+	struct mt_dev *mt;
+	unsigned int nr;
+	atomic_t count;
+};
+
 struct mt_dev {
 	struct pci_dev *pdev;
+	struct mt_vec vec[MT_MAX_VEC];
+	int nvec;		/* requested vectors; 0: none */
+	bool intx;
+	atomic_t spurious;
 	void __iomem *bar;	/* pci_iomap() */
 	void __iomem *wc;	/* ioremap_wc() of the same BAR */
 	resource_size_t len;
@@ -105,6 +131,84 @@ static long run_on_all_cpus(struct mt_dev *mt, unsigned long off, unsigned long 
 	return (long)n * ncpu;
 }
 
+static irqreturn_t mt_msi_handler(int irq, void *data)
+{
+	struct mt_vec *v = data;
+
+	atomic_inc(&v->count);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t mt_intx_handler(int irq, void *data)
+{
+	struct mt_vec *v = data;
+	struct mt_dev *mt = v->mt;
+
+	if (!(readl(mt->bar + 0x24) & 1)) {
+		atomic_inc(&mt->spurious);
+		return IRQ_NONE;
+	}
+	atomic_inc(&v->count);
+	writel(1, mt->bar + 0x64);
+	return IRQ_HANDLED;
+}
+
+static void mt_free_irqs(struct mt_dev *mt)
+{
+	int i;
+
+	for (i = 0; i < mt->nvec; i++)
+		free_irq(pci_irq_vector(mt->pdev, i), &mt->vec[i]);
+	if (mt->nvec)
+		pci_free_irq_vectors(mt->pdev);
+	mt->nvec = 0;
+	mt->intx = false;
+}
+
+static long mt_request_irqs(struct mt_dev *mt, const char *kind, unsigned long n)
+{
+	unsigned int type;
+	int i, got, ret;
+
+	if (mt->nvec)
+		return -EBUSY;
+	if (!strcmp(kind, "intx")) {
+		type = PCI_IRQ_LEGACY;
+		n = 1;
+	} else if (!strcmp(kind, "msi")) {
+		type = PCI_IRQ_MSI;
+	} else if (!strcmp(kind, "msix")) {
+		type = PCI_IRQ_MSIX;
+	} else {
+		return -EINVAL;
+	}
+	if (!n || n > MT_MAX_VEC)
+		return -EINVAL;
+	got = pci_alloc_irq_vectors(mt->pdev, n, n, type);
+	if (got < 0)
+		return got;
+	for (i = 0; i < got; i++) {
+		mt->vec[i].mt = mt;
+		mt->vec[i].nr = i;
+		atomic_set(&mt->vec[i].count, 0);
+		/* "mask V" must mask at once, not when the next message comes. */
+		irq_set_status_flags(pci_irq_vector(mt->pdev, i), IRQ_DISABLE_UNLAZY);
+		ret = request_irq(pci_irq_vector(mt->pdev, i),
+				  type == PCI_IRQ_LEGACY ? mt_intx_handler : mt_msi_handler,
+				  type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0, "pciem_mmio_test",
+				  &mt->vec[i]);
+		if (ret) {
+			mt->nvec = i;
+			mt_free_irqs(mt);
+			return ret;
+		}
+	}
+	atomic_set(&mt->spurious, 0);
+	mt->nvec = got;
+	mt->intx = type == PCI_IRQ_LEGACY;
+	return got;
+}
+
 static long do_cmd(struct mt_dev *mt, const char *cmd)
 {
 	unsigned long off, a = 0, b = 0;
@@ -113,7 +217,35 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 	long ret = 0;
 	int n;
 
+	if (!strncmp(cmd, "irq ", 4)) {
+		char kind[8];
+
+		if (sscanf(cmd + 4, "%7s %li", kind, &a) != 2)
+			return -EINVAL;
+		if (!strcmp(kind, "free")) {
+			mt_free_irqs(mt);
+			return 0;
+		}
+		return mt_request_irqs(mt, kind, a);
+	}
 	n = sscanf(cmd, "%7s %li %li %li", op, &off, &a, &b);
+	if (n == 2 && !strcmp(op, "count"))
+		return off < mt->nvec ? atomic_read(&mt->vec[off].count) : -EINVAL;
+	if (n == 2 && !strcmp(op, "spurious"))
+		return atomic_read(&mt->spurious);
+	if (n == 2 && (!strcmp(op, "mask") || !strcmp(op, "unmask"))) {
+		if (off >= mt->nvec)
+			return -EINVAL;
+		if (op[0] == 'm')
+			disable_irq(pci_irq_vector(mt->pdev, off));
+		else
+			enable_irq(pci_irq_vector(mt->pdev, off));
+		return 0;
+	}
+	if (n == 2 && !strcmp(op, "intx")) {
+		pci_intx(mt->pdev, off);
+		return 0;
+	}
 	if (n < 2 || off >= mt->len)
 		return -EINVAL;
 	if (!strcmp(op, "r1"))
@@ -188,7 +320,9 @@ static ssize_t mt_write(struct file *f, const char __user *ubuf, size_t len, lof
 	cmd[len] = '\0';
 	mutex_lock(&mt->lock);
 	ret = do_cmd(mt, cmd);
-	if (ret == -EINVAL || ret == -ENOMEM) {
+	/* Reads return values, which may look like errnos; the rest may fail. */
+	if (ret < 0 && ret > -MAX_ERRNO && cmd[0] != 'r' && strncmp(cmd, "ir4", 3) &&
+	    strncmp(cmd, "fromio", 6)) {
 		mutex_unlock(&mt->lock);
 		return ret;
 	}
@@ -249,6 +383,7 @@ static void mt_remove(struct pci_dev *pdev)
 	struct mt_dev *mt = pci_get_drvdata(pdev);
 
 	debugfs_remove(mt->file);
+	mt_free_irqs(mt);
 	iounmap(mt->wc);
 }
 
