@@ -73,6 +73,11 @@ qemu_base_args() {
 		-device edu
 		-drive "file=$scratch,if=none,id=nvm0,format=raw,cache=unsafe"
 		-device nvme,serial=qemu-nvme,drive=nvm0
+		# Two empty PCIe root ports (buses 01 and 02): QEMU's DMAR table
+		# lists only the devices present at boot (and the bridges), so
+		# only functions pciem attaches behind these get an IOMMU.
+		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1
+		-device pcie-root-port,id=rp2,bus=pcie.0,chassis=2,slot=2
 		-nic none -vga none
 		-display none -monitor none -no-reboot
 	)

@@ -88,7 +88,7 @@ static void queue(struct pciem_device *dev, unsigned int irq, u32 vector, u8 kin
 	raw_spin_unlock_irqrestore(&s->qlock, flags);
 	if (full) {
 		atomic64_inc(&s->lost);
-		pr_warn_ratelimited("interrupt queue full, vector %u not delivered\n", vector);
+		pr_warn_ratelimited("too many interrupts pending, vector %u not delivered\n", vector);
 		return;
 	}
 	if (now)

@@ -463,6 +463,33 @@ static long ioctl_set_irqfd(struct pciem_device *dev, void __user *uarg)
 	return pciem_irqfd_add(dev, arg.eventfd, arg.vector, arg.flags);
 }
 
+static long ioctl_dma(struct pciem_device *dev, unsigned int cmd, void __user *uarg)
+{
+	union {
+		struct pciem_dma_op op;
+		struct pciem_dma_atomic at;
+		struct pciem_dma_indirect ind;
+		struct pciem_p2p_op_user p2p;
+	} a;
+	long ret;
+
+	if (copy_from_user(&a, uarg, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	switch (cmd) {
+	case PCIEM_IOCTL_DMA:
+		return pciem_dma(dev, &a.op);
+	case PCIEM_IOCTL_DMA_INDIRECT:
+		return pciem_dma_indirect(dev, &a.ind);
+	case PCIEM_IOCTL_P2P:
+		return pciem_p2p(dev, &a.p2p);
+	default:
+		ret = pciem_dma_atomic(dev, &a.at);
+		if (!ret && copy_to_user(uarg, &a.at, sizeof(a.at)))
+			ret = -EFAULT;
+		return ret;
+	}
+}
+
 static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct pciem_device *dev = file->private_data;
@@ -516,9 +543,12 @@ static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PCIEM_IOCTL_DMA_ATOMIC:
 	case PCIEM_IOCTL_P2P:
 	case PCIEM_IOCTL_DMA_INDIRECT:
-		/* DMA is not built yet. */
-		ret = -EOPNOTSUPP;
-		break;
+		/*
+		 * DMA does not need dev->lock: only the state is checked, and
+		 * the device cannot leave while its own file is in an ioctl.
+		 */
+		mutex_unlock(&dev->lock);
+		return ioctl_dma(dev, cmd, uarg);
 	default:
 		ret = -ENOTTY;
 		break;

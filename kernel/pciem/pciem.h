@@ -195,6 +195,13 @@ void pciem_pool_exit(void);
 struct resource *pciem_pool_resource(void);
 phys_addr_t pciem_pool_alloc(u64 size, u64 align);
 void pciem_pool_free(phys_addr_t addr, u64 size);
+bool pciem_pool_allocated(phys_addr_t addr, u64 len);
+
+/* dma.c */
+int pciem_dma(struct pciem_device *dev, const struct pciem_dma_op *op);
+int pciem_dma_atomic(struct pciem_device *dev, struct pciem_dma_atomic *a);
+int pciem_dma_indirect(struct pciem_device *dev, const struct pciem_dma_indirect *r);
+int pciem_p2p(struct pciem_device *dev, const struct pciem_p2p_op_user *op);
 
 /* bus.c */
 int pciem_bus_init(const char *attach_bus);

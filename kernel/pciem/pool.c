@@ -170,6 +170,23 @@ phys_addr_t pciem_pool_alloc(u64 size, u64 align)
 	return cand;
 }
 
+/* Does [addr, addr + len) lie inside one range currently given to a BAR? */
+bool pciem_pool_allocated(phys_addr_t addr, u64 len)
+{
+	struct pool_range *r;
+	bool found = false;
+
+	mutex_lock(&pool_lock);
+	list_for_each_entry(r, &pool_ranges, node) {
+		if (addr >= r->start && addr + len <= r->start + r->size) {
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&pool_lock);
+	return found;
+}
+
 void pciem_pool_free(phys_addr_t addr, u64 size)
 {
 	struct pool_range *r;

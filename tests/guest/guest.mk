@@ -26,3 +26,15 @@ GUEST_BINS += $(BUILD)/guest/bin/pciem_irq_test
 $(BUILD)/guest/bin/pciem_irq_test: tests/guest/pciem_irq_test.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
+
+GUEST_BINS += $(BUILD)/guest/bin/pciem_dma_test
+
+$(BUILD)/guest/bin/pciem_dma_test: tests/guest/pciem_dma_test.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
+
+GUEST_BINS += $(BUILD)/guest/bin/pciem_dma_probe
+
+$(BUILD)/guest/bin/pciem_dma_probe: tests/guest/pciem_dma_probe.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static $< $(LIBPCIEM_SRCS) -o $@

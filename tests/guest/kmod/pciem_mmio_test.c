@@ -25,10 +25,18 @@
  *   mask V / unmask V             disable_irq / enable_irq of vector V
  *   intx 0|1                      pci_intx(): Interrupt Disable set / clear
  *
+ * DMA (for pciem_dma_test), one coherent buffer at a time:
+ *   dmabuf 0 N                    dma_alloc_coherent(N)           -> its bus address
+ *   dmafill OFF N BYTE            fill [OFF, OFF + N) with BYTE
+ *   dmasum OFF N                  sum of the bytes of [OFF, OFF + N)
+ *   dmaget OFF                    the u64 at OFF
+ *   dmafree 0                     dma_free_coherent()
+ *
  * The INTx handler reads the status register at 0x24; bit 0 set means "mine":
  * it acknowledges by writing 1 to 0x64, as edu-like devices want.
  */
 #include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/irq.h>
@@ -54,6 +62,9 @@ struct mt_dev {
 	int nvec;		/* requested vectors; 0: none */
 	bool intx;
 	atomic_t spurious;
+	void *dma;		/* dmabuf */
+	dma_addr_t dma_addr;
+	size_t dma_len;
 	void __iomem *bar;	/* pci_iomap() */
 	void __iomem *wc;	/* ioremap_wc() of the same BAR */
 	resource_size_t len;
@@ -229,6 +240,42 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 		return mt_request_irqs(mt, kind, a);
 	}
 	n = sscanf(cmd, "%7s %li %li %li", op, &off, &a, &b);
+	if (n == 3 && !strcmp(op, "dmabuf")) {
+		if (mt->dma || !a || a > (4 << 20))
+			return -EINVAL;
+		mt->dma = dma_alloc_coherent(&mt->pdev->dev, a, &mt->dma_addr, GFP_KERNEL);
+		if (!mt->dma)
+			return -ENOMEM;
+		mt->dma_len = a;
+		return mt->dma_addr;
+	}
+	if (n == 2 && !strcmp(op, "dmafree")) {
+		if (!mt->dma)
+			return -EINVAL;
+		dma_free_coherent(&mt->pdev->dev, mt->dma_len, mt->dma, mt->dma_addr);
+		mt->dma = NULL;
+		return 0;
+	}
+	if (!strncmp(op, "dma", 3)) {
+		unsigned long i, sum = 0;
+
+		if (!mt->dma || off >= mt->dma_len)
+			return -EINVAL;
+		if (!strcmp(op, "dmaget") && n == 2 && off + 8 <= mt->dma_len)
+			return *(u64 *)(mt->dma + off);
+		if (n < 3 || off + a > mt->dma_len)
+			return -EINVAL;
+		if (!strcmp(op, "dmasum")) {
+			for (i = 0; i < a; i++)
+				sum += ((u8 *)mt->dma)[off + i];
+			return sum;
+		}
+		if (!strcmp(op, "dmafill") && n == 4) {
+			memset(mt->dma + off, (int)b, a);
+			return 0;
+		}
+		return -EINVAL;
+	}
 	if (n == 2 && !strcmp(op, "count"))
 		return off < mt->nvec ? atomic_read(&mt->vec[off].count) : -EINVAL;
 	if (n == 2 && !strcmp(op, "spurious"))
@@ -322,7 +369,7 @@ static ssize_t mt_write(struct file *f, const char __user *ubuf, size_t len, lof
 	ret = do_cmd(mt, cmd);
 	/* Reads return values, which may look like errnos; the rest may fail. */
 	if (ret < 0 && ret > -MAX_ERRNO && cmd[0] != 'r' && strncmp(cmd, "ir4", 3) &&
-	    strncmp(cmd, "fromio", 6)) {
+	    strncmp(cmd, "fromio", 6) && strncmp(cmd, "dmaget", 6)) {
 		mutex_unlock(&mt->lock);
 		return ret;
 	}
@@ -361,6 +408,10 @@ static int mt_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
+	pci_set_master(pdev);
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
 	ret = pcim_iomap_regions(pdev, BIT(0), "pciem_mmio_test");
 	if (ret)
 		return ret;
@@ -384,6 +435,8 @@ static void mt_remove(struct pci_dev *pdev)
 
 	debugfs_remove(mt->file);
 	mt_free_irqs(mt);
+	if (mt->dma)
+		dma_free_coherent(&pdev->dev, mt->dma_len, mt->dma, mt->dma_addr);
 	iounmap(mt->wc);
 }
 

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dma.c - the emulated function reading and writing host memory.
+ *
+ * Addresses are bus addresses as the driver gave them to the device.  When
+ * an IOMMU translates for the function (a DMA or VFIO domain), each page is
+ * translated through that domain, so the function reaches exactly what its
+ * driver mapped for it and nothing else: an address the domain does not map
+ * fails with ENXIO, as a real device's access would fault in the IOMMU.
+ *
+ * Without a translating IOMMU (no IOMMU, or an identity domain) a bus
+ * address is a physical address, and nothing would stop an emulator from
+ * reaching any memory.  pciem refuses DMA then (EOPNOTSUPP) rather than be
+ * that path; tracking the driver's DMA API mappings to allow exactly those
+ * is not built yet.
+ *
+ * P2P reaches BARs of emulated functions (the BAR pool) only.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/highmem.h>
+#include <linux/iommu.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+
+#include "pciem.h"
+#include "prp.h"
+
+/* Host physical address of one byte the function may access, or 0. */
+static phys_addr_t translate(struct pciem_device *dev, u64 iova)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(&dev->pdev->dev);
+
+	if (!dom || !(dom->type & __IOMMU_DOMAIN_PAGING))
+		return 0;
+	return iommu_iova_to_phys(dom, iova);
+}
+
+static int check_dma_allowed(struct pciem_device *dev)
+{
+	struct iommu_domain *dom;
+
+	if (dev->state != PCIEM_STATE_STARTED)
+		return -EBADFD;
+	dom = iommu_get_domain_for_dev(&dev->pdev->dev);
+	if (!dom || !(dom->type & __IOMMU_DOMAIN_PAGING)) {
+		dev_warn_ratelimited(&dev->pdev->dev,
+				     "pciem: DMA refused: no IOMMU translates for this device\n");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int no_mapping(struct pciem_device *dev, u64 iova)
+{
+	dev_warn_ratelimited(&dev->pdev->dev, "pciem: DMA to %#llx, which the driver has not mapped\n",
+			     iova);
+	return -ENXIO;
+}
+
+/*
+ * Copy between the emulator's buffer and host memory at @iova, page by page
+ * (each translated separately).  @to_host: user -> host memory.
+ */
+static int copy_dma(struct pciem_device *dev, u64 iova, u8 __user *ubuf, u32 len, bool to_host)
+{
+	while (len) {
+		u32 chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(iova));
+		phys_addr_t phys = translate(dev, iova);
+		unsigned long left;
+		void *p;
+
+		if (!phys)
+			return no_mapping(dev, iova);
+		if (!pfn_valid(PHYS_PFN(phys)))
+			return -EOPNOTSUPP;	/* not RAM: use P2P for BARs */
+		p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
+		if (to_host)
+			left = copy_from_user(p + offset_in_page(phys), ubuf, chunk);
+		else
+			left = copy_to_user(ubuf, p + offset_in_page(phys), chunk);
+		kunmap_local(p);
+		if (left)
+			return -EFAULT;
+		iova += chunk;
+		ubuf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int dma_flags_dir(u32 flags, bool *to_host)
+{
+	if (flags == PCIEM_DMA_FLAG_READ)
+		*to_host = false;
+	else if (flags == PCIEM_DMA_FLAG_WRITE)
+		*to_host = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* PCIEM_IOCTL_DMA.  READ: host memory -> emulator; WRITE: emulator -> host memory. */
+int pciem_dma(struct pciem_device *dev, const struct pciem_dma_op *op)
+{
+	bool to_host;
+	int ret;
+
+	if (op->reserved || !op->length || dma_flags_dir(op->flags, &to_host))
+		return -EINVAL;
+	if (op->pasid)
+		return -EOPNOTSUPP;
+	if (op->guest_iova + op->length < op->guest_iova)
+		return -EINVAL;
+	ret = check_dma_allowed(dev);
+	if (ret)
+		return ret;
+	return copy_dma(dev, op->guest_iova, u64_to_user_ptr(op->user_addr), op->length, to_host);
+}
+
+/* PCIEM_IOCTL_DMA_ATOMIC on a naturally aligned 8-byte word. */
+int pciem_dma_atomic(struct pciem_device *dev, struct pciem_dma_atomic *a)
+{
+	phys_addr_t phys;
+	atomic64_t *v;
+	void *p;
+	s64 old;
+	int ret;
+
+	if (a->op_type < PCIEM_ATOMIC_FETCH_ADD || a->op_type > PCIEM_ATOMIC_FETCH_XOR)
+		return -EINVAL;
+	if (a->guest_iova & 7)
+		return -EINVAL;
+	if (a->pasid)
+		return -EOPNOTSUPP;
+	ret = check_dma_allowed(dev);
+	if (ret)
+		return ret;
+	phys = translate(dev, a->guest_iova);
+	if (!phys)
+		return no_mapping(dev, a->guest_iova);
+	if (!pfn_valid(PHYS_PFN(phys)))
+		return -EOPNOTSUPP;
+	p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
+	v = p + offset_in_page(phys);
+	switch (a->op_type) {
+	case PCIEM_ATOMIC_FETCH_ADD:
+		old = atomic64_fetch_add(a->operand, v);
+		break;
+	case PCIEM_ATOMIC_FETCH_SUB:
+		old = atomic64_fetch_sub(a->operand, v);
+		break;
+	case PCIEM_ATOMIC_SWAP:
+		old = atomic64_xchg(v, a->operand);
+		break;
+	case PCIEM_ATOMIC_CAS:
+		old = atomic64_cmpxchg(v, a->compare, a->operand);
+		break;
+	case PCIEM_ATOMIC_FETCH_AND:
+		old = atomic64_fetch_and(a->operand, v);
+		break;
+	case PCIEM_ATOMIC_FETCH_OR:
+		old = atomic64_fetch_or(a->operand, v);
+		break;
+	default:
+		old = atomic64_fetch_xor(a->operand, v);
+		break;
+	}
+	kunmap_local(p);
+	a->result = old;
+	return 0;
+}
+
+/* ---- PRP lists -------------------------------------------------------------- */
+
+struct prp_ctx {
+	struct pciem_device *dev;
+	u8 __user *ubuf;
+	bool to_host;
+};
+
+static int prp_read(void *c, u64 addr, u64 *entry)
+{
+	struct prp_ctx *ctx = c;
+	phys_addr_t phys = translate(ctx->dev, addr);
+	void *p;
+
+	if (!phys)
+		return no_mapping(ctx->dev, addr);
+	if (!pfn_valid(PHYS_PFN(phys)))
+		return -EOPNOTSUPP;
+	p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
+	*entry = le64_to_cpu(*(__le64 *)(p + offset_in_page(phys)));
+	kunmap_local(p);
+	return 0;
+}
+
+static int prp_segment(void *c, u64 addr, u32 len)
+{
+	struct prp_ctx *ctx = c;
+	int ret = copy_dma(ctx->dev, addr, ctx->ubuf, len, ctx->to_host);
+
+	ctx->ubuf += len;
+	return ret;
+}
+
+/* PCIEM_IOCTL_DMA_INDIRECT: an NVMe PRP1/PRP2 transfer (core/prp.c walks it). */
+int pciem_dma_indirect(struct pciem_device *dev, const struct pciem_dma_indirect *r)
+{
+	struct prp_ctx ctx = { .dev = dev, .ubuf = u64_to_user_ptr(r->user_addr) };
+	int ret;
+
+	if (r->reserved || !r->length || dma_flags_dir(r->flags, &ctx.to_host))
+		return -EINVAL;
+	if (r->pasid)
+		return -EOPNOTSUPP;
+	ret = check_dma_allowed(dev);
+	if (ret)
+		return ret;
+	return prp_walk(r->prp1, r->prp2, r->length, r->page_size, prp_read, prp_segment, &ctx);
+}
+
+/* PCIEM_IOCTL_P2P: into a BAR of an emulated function (the BAR pool). */
+int pciem_p2p(struct pciem_device *dev, const struct pciem_p2p_op_user *op)
+{
+	struct resource *pool = pciem_pool_resource();
+	void __iomem *p;
+	bool to_host;
+	void *buf;
+	int ret = 0;
+
+	if (!op->length || dma_flags_dir(op->flags, &to_host))
+		return -EINVAL;
+	if (dev->state != PCIEM_STATE_STARTED)
+		return -EBADFD;
+	if (!pool || op->target_phys_addr < pool->start ||
+	    op->target_phys_addr + op->length - 1 > pool->end ||
+	    op->target_phys_addr + op->length < op->target_phys_addr)
+		return -EPERM;
+	if (!pciem_pool_allocated(op->target_phys_addr, op->length))
+		return -ENXIO;
+	buf = kvmalloc(op->length, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	p = ioremap(op->target_phys_addr, op->length);
+	if (!p) {
+		kvfree(buf);
+		return -ENOMEM;
+	}
+	if (to_host) {
+		if (copy_from_user(buf, u64_to_user_ptr(op->user_addr), op->length))
+			ret = -EFAULT;
+		else
+			memcpy_toio(p, buf, op->length);
+	} else {
+		memcpy_fromio(buf, p, op->length);
+		if (copy_to_user(u64_to_user_ptr(op->user_addr), buf, op->length))
+			ret = -EFAULT;
+	}
+	iounmap(p);
+	kvfree(buf);
+	return ret;
+}
