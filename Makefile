@@ -29,7 +29,7 @@ ifneq ($(filter check demo guest guest-payload,$(MAKECMDGOALS)),)
 KDIR ?= $(shell vm/guest-kdir.sh)
 endif
 KDIR ?= $(shell scripts/find-kdir.sh)
-KVER  = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+KVER  = $(shell scripts/kernel-release.sh $(KDIR))
 
 BUILD   := $(CURDIR)/build
 CC      ?= cc
