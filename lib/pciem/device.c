@@ -258,21 +258,14 @@ void pciem_destroy(struct pciem_dev *d)
 
 const char *pciem_strerror(int err)
 {
+	/* Only where pciem gives an errno a meaning of its own (docs/ioctl.md). */
 	switch (err) {
 	case -EBADFD:
 		return "call not valid in the device's current lifecycle state";
 	case -ENODATA:
 		return "device IDs not set (PCIEM_IOCTL_SET_CONFIG missing)";
-	case -ENOSPC:
-		return "no room left (BAR pool, capability space, bus numbers or slots)";
-	case -EEXIST:
-		return "capability of that type already present";
-	case -EOPNOTSUPP:
-		return "not supported by this pciem.ko";
-	case -ENOENT:
-		return "no such BAR";
-	case -ENOTTY:
-		return "unknown ioctl (is /dev/pciem really pciem.ko?)";
+	case -ENOTCONN:
+		return "the driver has not enabled that interrupt";
 	default:
 		return strerror(err < 0 ? -err : err);
 	}

@@ -11,25 +11,25 @@ $(BUILD)/guest/bin/pcibar: tests/guest/pcibar.c
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_events_test
 
-$(BUILD)/guest/bin/pciem_events_test: tests/guest/pciem_events_test.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_events_test: tests/guest/pciem_events_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_trap_test
 
-$(BUILD)/guest/bin/pciem_trap_test: tests/guest/pciem_trap_test.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_trap_test: tests/guest/pciem_trap_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_irq_test
 
-$(BUILD)/guest/bin/pciem_irq_test: tests/guest/pciem_irq_test.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_irq_test: tests/guest/pciem_irq_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_dma_test
 
-$(BUILD)/guest/bin/pciem_dma_test: tests/guest/pciem_dma_test.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_dma_test: tests/guest/pciem_dma_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 

@@ -21,55 +21,15 @@
 #include <unistd.h>
 
 #include "pciem.h"
+#include "testlib.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 #define BUF	(256 * 1024)
 
 static struct pciem_dev *d;
 static char cmdpath[128];
 
-static void die(const char *what, int err)
-{
-	printf("FAIL: %s: %s\n", what, pciem_strerror(err));
-	exit(1);
-}
-
-static long cmd(const char *fmt, ...)
-{
-	char buf[128], out[64] = "";
-	va_list ap;
-	int fd;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(cmdpath, O_RDWR);
-	if (fd < 0)
-		die(cmdpath, -errno);
-	if (write(fd, buf, strlen(buf)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	lseek(fd, 0, SEEK_SET);
-	if (read(fd, out, sizeof(out) - 1) < 0)
-		die("result", -errno);
-	close(fd);
-	return (long)strtoull(out, NULL, 0);
-}
+#define cmd(...) driver_cmd(cmdpath, __VA_ARGS__)
 
 static unsigned long sum(const uint8_t *p, size_t n)
 {
@@ -226,11 +186,7 @@ int main(void)
 	CHECK(pciem_dma_read(d, 0, &x, 8) == -EBADFD, "DMA before START");
 	if ((ret = pciem_start(d)) || (ret = pciem_address(d, addr, sizeof(addr))))
 		die("start", ret);
-	snprintf(cmdpath, sizeof(cmdpath), "/sys/kernel/debug/pciem_mmio_test/%s", addr);
-	for (int i = 0; i < 200 && access(cmdpath, F_OK); i++)
-		usleep(50000);
-	if (access(cmdpath, F_OK))
-		die("pciem_mmio_test did not bind", -ENODEV);
+	wait_driver(cmdpath, sizeof(cmdpath), "pciem_mmio_test", addr);
 
 	iova = (uint64_t)cmd("dmabuf 0 %d", BUF);
 	CHECK(iova && (long)iova > 0, "driver's DMA buffer at %#llx", (unsigned long long)iova);
@@ -245,6 +201,5 @@ int main(void)
 	CHECK(pciem_dma_write(d, iova, &x, 8) == -ENXIO, "write after the driver unmapped it");
 
 	pciem_destroy(d);
-	printf("pciem_dma_test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary("pciem_dma_test");
 }

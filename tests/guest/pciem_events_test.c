@@ -22,28 +22,11 @@
 #include <unistd.h>
 
 #include "pciem.h"
+#include "testlib.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 static struct pciem_dev *dev;
 static int cfg_fd;
-
-static void die(const char *what, int err)
-{
-	printf("FAIL: %s: %s\n", what, pciem_strerror(err));
-	exit(1);
-}
 
 static uint32_t cfg_read(unsigned int off, unsigned int size)
 {
@@ -343,6 +326,5 @@ int main(void)
 	close(cfg_fd);
 	close(efd);
 	pciem_destroy(dev);
-	printf("pciem_events_test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary("pciem_events_test");
 }

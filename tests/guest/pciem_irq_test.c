@@ -26,19 +26,8 @@
 #include <unistd.h>
 
 #include "pciem.h"
+#include "testlib.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 #define REG_STATUS	0x24
 #define REG_ACK		0x64
@@ -51,36 +40,7 @@ static atomic_uint intx_status;		/* bit 0: our INTx is asserted */
 static atomic_int acks[4];		/* MSI_ACK events by kind */
 static atomic_int stop;
 
-static void die(const char *what, int err)
-{
-	printf("FAIL: %s: %s\n", what, pciem_strerror(err));
-	exit(1);
-}
-
-static long cmd(const char *fmt, ...)
-{
-	char buf[128], out[64] = "";
-	va_list ap;
-	int fd;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(cmdpath, O_RDWR);
-	if (fd < 0)
-		die(cmdpath, -errno);
-	if (write(fd, buf, strlen(buf)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	lseek(fd, 0, SEEK_SET);
-	if (read(fd, out, sizeof(out) - 1) < 0)
-		die("result", -errno);
-	close(fd);
-	return strtol(out, NULL, 0);
-}
+#define cmd(...) driver_cmd(cmdpath, __VA_ARGS__)
 
 static uint32_t cfg32(unsigned int off)
 {
@@ -286,12 +246,8 @@ int main(void)
 	CHECK(pciem_irq_raise(d, 0) == -EBADFD, "INJECT_IRQ before START");
 	if ((ret = pciem_start(d)) || (ret = pciem_address(d, addr, sizeof(addr))))
 		die("start", ret);
-	snprintf(cmdpath, sizeof(cmdpath), "/sys/kernel/debug/pciem_mmio_test/%s", addr);
 	snprintf(cfgpath, sizeof(cfgpath), "/sys/bus/pci/devices/%s/config", addr);
-	for (int i = 0; i < 200 && access(cmdpath, F_OK); i++)
-		usleep(50000);
-	if (access(cmdpath, F_OK))
-		die("pciem_mmio_test did not bind", -ENODEV);
+	wait_driver(cmdpath, sizeof(cmdpath), "pciem_mmio_test", addr);
 	pthread_create(&t, NULL, serve, NULL);
 
 	test_intx();
@@ -302,6 +258,5 @@ int main(void)
 	atomic_store(&stop, 1);
 	pthread_join(t, NULL);
 	pciem_destroy(d);
-	printf("pciem_irq_test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary("pciem_irq_test");
 }

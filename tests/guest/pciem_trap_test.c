@@ -27,19 +27,8 @@
 #include <unistd.h>
 
 #include "pciem.h"
+#include "testlib.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 #define BAR_SIZE	(64 * 1024)
 #define REG_ID		0x0000	/* reads 0x1234abcd */
@@ -65,12 +54,6 @@ struct emu {
 	struct wlog *log;
 	atomic_int nlog;
 };
-
-static void die(const char *what, int err)
-{
-	printf("FAIL: %s: %s\n", what, pciem_strerror(err));
-	exit(1);
-}
 
 static uint64_t answer(struct emu *e, uint64_t off, uint32_t size, int *status)
 {
@@ -143,11 +126,7 @@ static void emu_start(struct emu *e, uint32_t trace)
 	    (ret = pciem_register(e->d)) || (ret = pciem_start(e->d)) ||
 	    (ret = pciem_address(e->d, e->addr, sizeof(e->addr))))
 		die("device set-up", ret);
-	snprintf(e->cmdpath, sizeof(e->cmdpath), "/sys/kernel/debug/pciem_mmio_test/%s", e->addr);
-	for (int i = 0; i < 200 && access(e->cmdpath, F_OK); i++)
-		usleep(50000);
-	if (access(e->cmdpath, F_OK))
-		die("pciem_mmio_test did not bind", -ENODEV);
+	wait_driver(e->cmdpath, sizeof(e->cmdpath), "pciem_mmio_test", e->addr);
 	pthread_create(&e->thread, NULL, serve, e);
 }
 
@@ -161,24 +140,7 @@ static void emu_stop(struct emu *e)
 }
 
 /* Run a driver command; returns its result value. */
-static unsigned long cmd(struct emu *e, const char *fmt, ...)
-{
-	char buf[128], out[64] = "";
-	va_list ap;
-	int fd;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	fd = open(e->cmdpath, O_RDWR);
-	if (fd < 0 || write(fd, buf, strlen(buf)) < 0)
-		die(buf, -errno);
-	lseek(fd, 0, SEEK_SET);
-	if (read(fd, out, sizeof(out) - 1) < 0)
-		die("result", -errno);
-	close(fd);
-	return strtoul(out, NULL, 0);
-}
+#define cmd(e, ...) ((unsigned long)driver_cmd((e)->cmdpath, __VA_ARGS__))
 
 /* Wait until the thread has logged at least n writes. */
 static int wait_log(struct emu *e, int n)
@@ -435,6 +397,5 @@ int main(int argc, char **argv)
 	emu_stop(&e);
 	test_modes();
 	test_trace_errors();
-	printf("pciem_trap_test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary("pciem_trap_test");
 }
