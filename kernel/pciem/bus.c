@@ -266,6 +266,7 @@ static int vbus_add(struct pciem_device *dev)
 	if (ret)
 		goto err_bus;
 	pciem_irq_attach(dev);
+	pciem_dma_ops_attach(dev);
 	pci_bus_add_devices(bus);
 	return 0;
 
@@ -440,6 +441,7 @@ static int abus_add(struct pciem_device *dev)
 	if (ret)
 		goto err_dev;
 	pciem_irq_attach(dev);
+	pciem_dma_ops_attach(dev);
 	pci_bus_add_device(dev->pdev);
 	return 0;
 
@@ -492,6 +494,7 @@ void pciem_bus_remove(struct pciem_device *dev)
 		abus_remove(dev);
 	else if (dev->bus)
 		vbus_remove(dev);
+	pciem_dma_ops_detach(dev);
 	pci_unlock_rescan_remove();
 	mutex_unlock(&topology_lock);
 }

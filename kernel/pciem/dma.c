@@ -8,11 +8,12 @@
  * driver mapped for it and nothing else: an address the domain does not map
  * fails with ENXIO, as a real device's access would fault in the IOMMU.
  *
- * Without a translating IOMMU (no IOMMU, or an identity domain) a bus
- * address is a physical address, and nothing would stop an emulator from
- * reaching any memory.  pciem refuses DMA then (EOPNOTSUPP) rather than be
- * that path; tracking the driver's DMA API mappings to allow exactly those
- * is not built yet.
+ * Without a translating IOMMU (no IOMMU, an identity domain, a function
+ * outside the IOMMU's scope) a bus address is a physical address.  Such a
+ * function uses pciem's own DMA operations (dma_ops.c), which record every
+ * mapping its driver makes; the emulator reaches exactly those, in the
+ * direction they were mapped for (EPERM otherwise), and nothing else
+ * (ENXIO).  Either way the emulator is never a path to arbitrary memory.
  *
  * P2P reaches BARs of emulated functions (the BAR pool) only.
  */
@@ -27,36 +28,55 @@
 #include "pciem.h"
 #include "prp.h"
 
-/* Host physical address of one byte the function may access, or 0. */
-static phys_addr_t translate(struct pciem_device *dev, u64 iova)
+static struct iommu_domain *paging_domain(struct pciem_device *dev)
 {
 	struct iommu_domain *dom = iommu_get_domain_for_dev(&dev->pdev->dev);
 
-	if (!dom || !(dom->type & __IOMMU_DOMAIN_PAGING))
-		return 0;
-	return iommu_iova_to_phys(dom, iova);
-}
-
-static int check_dma_allowed(struct pciem_device *dev)
-{
-	struct iommu_domain *dom;
-
-	if (dev->state != PCIEM_STATE_STARTED)
-		return -EBADFD;
-	dom = iommu_get_domain_for_dev(&dev->pdev->dev);
-	if (!dom || !(dom->type & __IOMMU_DOMAIN_PAGING)) {
-		dev_warn_ratelimited(&dev->pdev->dev,
-				     "pciem: DMA refused: no IOMMU translates for this device\n");
-		return -EOPNOTSUPP;
-	}
-	return 0;
+	return dom && (dom->type & __IOMMU_DOMAIN_PAGING) ? dom : NULL;
 }
 
 static int no_mapping(struct pciem_device *dev, u64 iova)
 {
-	dev_warn_ratelimited(&dev->pdev->dev, "pciem: DMA to %#llx, which the driver has not mapped\n",
-			     iova);
+	dev_warn_ratelimited(&dev->pdev->dev,
+			     "pciem: DMA to %#llx, which the driver has not mapped\n", iova);
 	return -ENXIO;
+}
+
+/*
+ * The host physical address of [iova, iova + len), which lies within one
+ * page: through the IOMMU domain, or the driver's recorded mappings.
+ */
+static int translate(struct pciem_device *dev, u64 iova, u32 len, bool to_host,
+		     phys_addr_t *phys)
+{
+	struct iommu_domain *dom = paging_domain(dev);
+	bool denied;
+
+	if (dom) {
+		*phys = iommu_iova_to_phys(dom, iova);
+		return *phys ? 0 : no_mapping(dev, iova);
+	}
+	if (!dev->dma.tracked)
+		return -EOPNOTSUPP;
+	*phys = pciem_dma_ops_lookup(dev, iova, len, to_host, &denied);
+	if (*phys)
+		return 0;
+	if (denied) {
+		dev_warn_ratelimited(&dev->pdev->dev,
+				     "pciem: DMA %s %#llx, against the direction the driver mapped it for\n",
+				     to_host ? "to" : "from", iova);
+		return -EPERM;
+	}
+	return no_mapping(dev, iova);
+}
+
+static int check_dma_allowed(struct pciem_device *dev)
+{
+	if (dev->state != PCIEM_STATE_STARTED)
+		return -EBADFD;
+	if (!paging_domain(dev) && !dev->dma.tracked)
+		return -EOPNOTSUPP;
+	return 0;
 }
 
 /*
@@ -67,12 +87,13 @@ static int copy_dma(struct pciem_device *dev, u64 iova, u8 __user *ubuf, u32 len
 {
 	while (len) {
 		u32 chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(iova));
-		phys_addr_t phys = translate(dev, iova);
 		unsigned long left;
+		phys_addr_t phys;
 		void *p;
+		int ret = translate(dev, iova, chunk, to_host, &phys);
 
-		if (!phys)
-			return no_mapping(dev, iova);
+		if (ret)
+			return ret;
 		if (!pfn_valid(PHYS_PFN(phys)))
 			return -EOPNOTSUPP;	/* not RAM: use P2P for BARs */
 		p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
@@ -137,9 +158,12 @@ int pciem_dma_atomic(struct pciem_device *dev, struct pciem_dma_atomic *a)
 	ret = check_dma_allowed(dev);
 	if (ret)
 		return ret;
-	phys = translate(dev, a->guest_iova);
-	if (!phys)
-		return no_mapping(dev, a->guest_iova);
+	/* Read-modify-write: the mapping must allow both directions. */
+	ret = translate(dev, a->guest_iova, 8, false, &phys);
+	if (!ret)
+		ret = translate(dev, a->guest_iova, 8, true, &phys);
+	if (ret)
+		return ret;
 	if (!pfn_valid(PHYS_PFN(phys)))
 		return -EOPNOTSUPP;
 	p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
@@ -183,11 +207,12 @@ struct prp_ctx {
 static int prp_read(void *c, u64 addr, u64 *entry)
 {
 	struct prp_ctx *ctx = c;
-	phys_addr_t phys = translate(ctx->dev, addr);
+	phys_addr_t phys;
 	void *p;
+	int ret = translate(ctx->dev, addr, 8, false, &phys);
 
-	if (!phys)
-		return no_mapping(ctx->dev, addr);
+	if (ret)
+		return ret;
 	if (!pfn_valid(PHYS_PFN(phys)))
 		return -EOPNOTSUPP;
 	p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));

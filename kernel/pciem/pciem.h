@@ -138,6 +138,13 @@ struct pciem_device {
 
 	struct pciem_events ev;
 	struct pciem_irqs irqs;
+	struct {			/* DMA API tracking without an IOMMU (dma_ops.c) */
+		struct list_head node;
+		struct device *dev;
+		spinlock_t lock;
+		struct list_head maps;
+		bool tracked;
+	} dma;
 	u32 trace_cfg;			/* PCIEM_TRACE_READS/WRITES for config space */
 	bool dead;			/* the emulator closed its file: stop waiting */
 };
@@ -196,6 +203,12 @@ struct resource *pciem_pool_resource(void);
 phys_addr_t pciem_pool_alloc(u64 size, u64 align);
 void pciem_pool_free(phys_addr_t addr, u64 size);
 bool pciem_pool_allocated(phys_addr_t addr, u64 len);
+
+/* dma_ops.c */
+bool pciem_dma_ops_attach(struct pciem_device *dev);
+void pciem_dma_ops_detach(struct pciem_device *dev);
+phys_addr_t pciem_dma_ops_lookup(struct pciem_device *dev, u64 addr, u64 len, bool to_host,
+				 bool *denied);
 
 /* dma.c */
 int pciem_dma(struct pciem_device *dev, const struct pciem_dma_op *op);

@@ -3,8 +3,9 @@
  * pciem_dma_test - the emulated function reading and writing host memory.
  *
  * The driver pciem_mmio_test allocates a coherent DMA buffer on command and
- * reports its bus address (an IOVA: the function is attached behind a root
- * port the test VM's IOMMU translates for).  This
+ * reports its bus address: an IOVA when the function is attached behind a
+ * root port the test VM's IOMMU translates for (default), a physical address
+ * recorded by pciem's own DMA operations with "virtual" (no IOMMU).  This
  * program, as the device, moves data in both directions across page
  * boundaries, runs every atomic operation, walks PRP lists it builds in the
  * buffer (as an NVMe driver would), writes into a BAR by P2P, and checks that
@@ -12,6 +13,7 @@
  * past the buffer, or the buffer after the driver freed it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -168,8 +170,32 @@ static void test_errors(uint64_t iova)
 	CHECK(ioctl(pciem_fd(d), PCIEM_IOCTL_DMA, &op) < 0 && errno == EFAULT, "bad user buffer");
 }
 
-int main(void)
+/* Streaming mappings: the direction the driver mapped for is the one allowed. */
+static void test_directions(bool tracked)
 {
+	uint64_t to_dev, from_dev, x = 0x1122334455667788ULL;
+
+	to_dev = (uint64_t)cmd("dmamap 1 8192");
+	CHECK((long)to_dev > 0, "map to device");
+	CHECK(pciem_dma_read(d, to_dev, &x, 8) == 0, "device reads a to-device mapping");
+	if (tracked)
+		CHECK(pciem_dma_write(d, to_dev, &x, 8) == -EPERM,
+		      "device writes a to-device mapping");
+	cmd("dmaunmap 0");
+	CHECK(pciem_dma_read(d, to_dev, &x, 8) == -ENXIO, "read after dma_unmap_single");
+	from_dev = (uint64_t)cmd("dmamap 2 8192");
+	CHECK((long)from_dev > 0, "map from device");
+	CHECK(pciem_dma_write(d, from_dev + 4000, &x, 8) == 0, "device writes a from-device mapping");
+	if (tracked)
+		CHECK(pciem_dma_read(d, from_dev, &x, 8) == -EPERM,
+		      "device reads a from-device mapping");
+	cmd("dmaunmap 0");
+}
+
+int main(int argc, char **argv)
+{
+	/* "virtual": a function no IOMMU translates for (pciem's tracked DMA API). */
+	bool tracked = argc > 1 && !strcmp(argv[1], "virtual");
 	struct pciem_config_space ids = {
 		.vendor_id = 0x1b36, .device_id = 0x00e2, .class_code = { 0, 0, 0xff },
 	};
@@ -178,8 +204,9 @@ int main(void)
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* Attached behind a root port the IOMMU covers (pciem_attach_bus). */
-	if ((ret = pciem_create(&d, PCIEM_CREATE_FLAG_BUS_MODE_ATTACH)) ||
+	/* Default: attached behind a root port the IOMMU covers (pciem_attach_bus). */
+	if ((ret = pciem_create(&d, tracked ? PCIEM_CREATE_FLAG_BUS_MODE_VIRTUAL :
+					      PCIEM_CREATE_FLAG_BUS_MODE_ATTACH)) ||
 	    (ret = pciem_set_ids(d, &ids)) || (ret = pciem_add_bar(d, 0, 64 << 10, 0)) ||
 	    (ret = pciem_add_bar(d, 2, 4096, 0)) || (ret = pciem_register(d)))
 		die("set up", ret);
@@ -195,6 +222,7 @@ int main(void)
 	test_prp(iova);
 	test_p2p();
 	test_errors(iova);
+	test_directions(tracked);
 	/* Once the driver frees the buffer, the device cannot reach it any more. */
 	CHECK(cmd("dmafree 0") == 0, "free");
 	CHECK(pciem_dma_read(d, iova, &x, 8) == -ENXIO, "read after the driver unmapped it");

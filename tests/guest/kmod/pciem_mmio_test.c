@@ -31,6 +31,9 @@
  *   dmasum OFF N                  sum of the bytes of [OFF, OFF + N)
  *   dmaget OFF                    the u64 at OFF
  *   dmafree 0                     dma_free_coherent()
+ *   dmamap DIR N                  kmalloc(N) + dma_map_single(), direction DIR
+ *                                 (1 to device, 2 from device)  -> its bus address
+ *   dmaunmap 0                    dma_unmap_single() + kfree()
  *
  * The INTx handler reads the status register at 0x24; bit 0 set means "mine":
  * it acknowledges by writing 1 to 0x64, as edu-like devices want.
@@ -65,6 +68,10 @@ struct mt_dev {
 	void *dma;		/* dmabuf */
 	dma_addr_t dma_addr;
 	size_t dma_len;
+	void *stream;		/* dmamap */
+	dma_addr_t stream_addr;
+	size_t stream_len;
+	enum dma_data_direction stream_dir;
 	void __iomem *bar;	/* pci_iomap() */
 	void __iomem *wc;	/* ioremap_wc() of the same BAR */
 	resource_size_t len;
@@ -223,7 +230,7 @@ static long mt_request_irqs(struct mt_dev *mt, const char *kind, unsigned long n
 static long do_cmd(struct mt_dev *mt, const char *cmd)
 {
 	unsigned long off, a = 0, b = 0;
-	char op[8];
+	char op[16];
 	u8 *buf;
 	long ret = 0;
 	int n;
@@ -239,7 +246,7 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 		}
 		return mt_request_irqs(mt, kind, a);
 	}
-	n = sscanf(cmd, "%7s %li %li %li", op, &off, &a, &b);
+	n = sscanf(cmd, "%15s %li %li %li", op, &off, &a, &b);
 	if (n == 3 && !strcmp(op, "dmabuf")) {
 		if (mt->dma || !a || a > (4 << 20))
 			return -EINVAL;
@@ -248,6 +255,31 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 			return -ENOMEM;
 		mt->dma_len = a;
 		return mt->dma_addr;
+	}
+	if (n == 3 && !strcmp(op, "dmamap")) {
+		if (mt->stream || (off != DMA_TO_DEVICE && off != DMA_FROM_DEVICE) || !a ||
+		    a > (1 << 20))
+			return -EINVAL;
+		mt->stream = kzalloc(a, GFP_KERNEL);
+		if (!mt->stream)
+			return -ENOMEM;
+		mt->stream_dir = off;
+		mt->stream_len = a;
+		mt->stream_addr = dma_map_single(&mt->pdev->dev, mt->stream, a, off);
+		if (dma_mapping_error(&mt->pdev->dev, mt->stream_addr)) {
+			kfree(mt->stream);
+			mt->stream = NULL;
+			return -EIO;
+		}
+		return mt->stream_addr;
+	}
+	if (n == 2 && !strcmp(op, "dmaunmap")) {
+		if (!mt->stream)
+			return -EINVAL;
+		dma_unmap_single(&mt->pdev->dev, mt->stream_addr, mt->stream_len, mt->stream_dir);
+		kfree(mt->stream);
+		mt->stream = NULL;
+		return 0;
 	}
 	if (n == 2 && !strcmp(op, "dmafree")) {
 		if (!mt->dma)
@@ -437,6 +469,10 @@ static void mt_remove(struct pci_dev *pdev)
 	mt_free_irqs(mt);
 	if (mt->dma)
 		dma_free_coherent(&pdev->dev, mt->dma_len, mt->dma, mt->dma_addr);
+	if (mt->stream) {
+		dma_unmap_single(&pdev->dev, mt->stream_addr, mt->stream_len, mt->stream_dir);
+		kfree(mt->stream);
+	}
 	iounmap(mt->wc);
 }
 

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dma_ops.c - the DMA API for a function no IOMMU translates for.
+ *
+ * Without a translating IOMMU a bus address is a physical address, and the
+ * emulator must still reach only what the driver mapped for its function.
+ * So such a function gets DMA operations of pciem's own: the same identity
+ * mapping dma-direct would make (no bounce buffering: an address beyond the
+ * device's DMA mask fails the mapping), plus a record of every live mapping
+ * with its direction.  DMA by the emulator is allowed inside those records
+ * only, in the direction the driver mapped for (dma.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-map-ops.h>
+#include <linux/gfp.h>
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include "pciem.h"
+
+struct dma_rec {
+	struct list_head node;
+	dma_addr_t addr;
+	size_t size;
+	enum dma_data_direction dir;
+};
+
+/* Functions using these ops, to find ours from a struct device. */
+static LIST_HEAD(tracked);
+static DEFINE_SPINLOCK(tracked_lock);
+
+static struct pciem_device *owner(struct device *d)
+{
+	struct pciem_device *dev, *found = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&tracked_lock, flags);
+	list_for_each_entry(dev, &tracked, dma.node)
+		if (dev->dma.dev == d) {
+			found = dev;
+			break;
+		}
+	spin_unlock_irqrestore(&tracked_lock, flags);
+	return found;
+}
+
+static bool record(struct device *d, dma_addr_t addr, size_t size, enum dma_data_direction dir,
+		   gfp_t gfp)
+{
+	struct pciem_device *dev = owner(d);
+	struct dma_rec *r;
+	unsigned long flags;
+
+	if (!dev)
+		return false;
+	r = kmalloc(sizeof(*r), gfp);
+	if (!r)
+		return false;
+	r->addr = addr;
+	r->size = size;
+	r->dir = dir;
+	spin_lock_irqsave(&dev->dma.lock, flags);
+	list_add(&r->node, &dev->dma.maps);
+	spin_unlock_irqrestore(&dev->dma.lock, flags);
+	return true;
+}
+
+static void forget(struct device *d, dma_addr_t addr, size_t size)
+{
+	struct pciem_device *dev = owner(d);
+	struct dma_rec *r, *found = NULL;
+	unsigned long flags;
+
+	if (!dev)
+		return;
+	spin_lock_irqsave(&dev->dma.lock, flags);
+	list_for_each_entry(r, &dev->dma.maps, node) {
+		if (r->addr == addr && r->size == size) {
+			list_del(&r->node);
+			found = r;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&dev->dma.lock, flags);
+	if (found)
+		kfree(found);
+	else
+		dev_warn_ratelimited(d, "pciem: unmapping %pad (%zu bytes), never mapped\n",
+				     &addr, size);
+}
+
+static bool fits(struct device *d, dma_addr_t addr, size_t size, u64 mask)
+{
+	return size && addr + size - 1 >= addr && addr + size - 1 <= mask;
+}
+
+static dma_addr_t map_phys(struct device *d, phys_addr_t phys, size_t size,
+			   enum dma_data_direction dir, gfp_t gfp)
+{
+	dma_addr_t addr = phys;	/* identity, as dma-direct without an offset */
+
+	if (!fits(d, addr, size, d->dma_mask ? *d->dma_mask : DMA_BIT_MASK(32)))
+		return DMA_MAPPING_ERROR;
+	if (!record(d, addr, size, dir, gfp))
+		return DMA_MAPPING_ERROR;
+	return addr;
+}
+
+static dma_addr_t pd_map_page(struct device *d, struct page *page, unsigned long off,
+			      size_t size, enum dma_data_direction dir, unsigned long attrs)
+{
+	return map_phys(d, page_to_phys(page) + off, size, dir, GFP_ATOMIC);
+}
+
+static void pd_unmap_page(struct device *d, dma_addr_t addr, size_t size,
+			  enum dma_data_direction dir, unsigned long attrs)
+{
+	forget(d, addr, size);
+}
+
+static void pd_unmap_sg(struct device *d, struct scatterlist *sgl, int nents,
+			enum dma_data_direction dir, unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		forget(d, sg_dma_address(sg), sg_dma_len(sg));
+}
+
+static int pd_map_sg(struct device *d, struct scatterlist *sgl, int nents,
+		     enum dma_data_direction dir, unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i) {
+		sg->dma_address = map_phys(d, sg_phys(sg), sg->length, dir, GFP_ATOMIC);
+		if (sg->dma_address == DMA_MAPPING_ERROR) {
+			pd_unmap_sg(d, sgl, i, dir, attrs);
+			return -EIO;
+		}
+		sg_dma_len(sg) = sg->length;
+	}
+	return nents;
+}
+
+static dma_addr_t pd_map_resource(struct device *d, phys_addr_t phys, size_t size,
+				  enum dma_data_direction dir, unsigned long attrs)
+{
+	return map_phys(d, phys, size, dir, GFP_ATOMIC);
+}
+
+static void *pd_alloc(struct device *d, size_t size, dma_addr_t *handle, gfp_t gfp,
+		      unsigned long attrs)
+{
+	u64 mask = d->coherent_dma_mask;
+	struct page *page;
+
+	size = PAGE_ALIGN(size);
+	gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
+	if (mask < DMA_BIT_MASK(32))
+		gfp |= GFP_DMA;
+	else if (mask < DMA_BIT_MASK(64))
+		gfp |= GFP_DMA32;
+	page = alloc_pages(gfp | __GFP_ZERO, get_order(size));
+	if (!page)
+		return NULL;
+	*handle = map_phys(d, page_to_phys(page), size, DMA_BIDIRECTIONAL, gfp & ~__GFP_ZERO);
+	if (*handle == DMA_MAPPING_ERROR) {
+		__free_pages(page, get_order(size));
+		return NULL;
+	}
+	return page_address(page);
+}
+
+static void pd_free(struct device *d, size_t size, void *vaddr, dma_addr_t handle,
+		    unsigned long attrs)
+{
+	size = PAGE_ALIGN(size);
+	forget(d, handle, size);
+	__free_pages(virt_to_page(vaddr), get_order(size));
+}
+
+static int pd_supported(struct device *d, u64 mask)
+{
+	return 1;
+}
+
+static u64 pd_required_mask(struct device *d)
+{
+	return DMA_BIT_MASK(64);
+}
+
+static const struct dma_map_ops pciem_dma_ops = {
+	.alloc = pd_alloc,
+	.free = pd_free,
+	.map_page = pd_map_page,
+	.unmap_page = pd_unmap_page,
+	.map_sg = pd_map_sg,
+	.unmap_sg = pd_unmap_sg,
+	.map_resource = pd_map_resource,
+	.unmap_resource = pd_unmap_page,
+	.dma_supported = pd_supported,
+	.get_required_mask = pd_required_mask,
+};
+
+/*
+ * Before drivers may bind: a function no IOMMU translates for gets the
+ * tracking operations.  Returns whether it did.
+ */
+bool pciem_dma_ops_attach(struct pciem_device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(&dev->pdev->dev);
+	unsigned long flags;
+
+	if (dom && (dom->type & __IOMMU_DOMAIN_PAGING))
+		return false;
+	spin_lock_init(&dev->dma.lock);
+	INIT_LIST_HEAD(&dev->dma.maps);
+	dev->dma.dev = &dev->pdev->dev;
+	spin_lock_irqsave(&tracked_lock, flags);
+	list_add(&dev->dma.node, &tracked);
+	spin_unlock_irqrestore(&tracked_lock, flags);
+	set_dma_ops(&dev->pdev->dev, &pciem_dma_ops);
+	dev->dma.tracked = true;
+	return true;
+}
+
+/* After the function left the bus (its driver has unmapped everything). */
+void pciem_dma_ops_detach(struct pciem_device *dev)
+{
+	struct dma_rec *r, *tmp;
+	unsigned long flags;
+
+	if (!dev->dma.tracked)
+		return;
+	spin_lock_irqsave(&tracked_lock, flags);
+	list_del(&dev->dma.node);
+	spin_unlock_irqrestore(&tracked_lock, flags);
+	list_for_each_entry_safe(r, tmp, &dev->dma.maps, node) {
+		list_del(&r->node);
+		kfree(r);
+	}
+	dev->dma.tracked = false;
+}
+
+/*
+ * The physical address behind [addr, addr + len) if one live mapping covers
+ * it in a direction allowing the access (@to_host: the device writes memory);
+ * 0 if none does, with *denied set when a mapping exists in the other
+ * direction only.
+ */
+phys_addr_t pciem_dma_ops_lookup(struct pciem_device *dev, u64 addr, u64 len, bool to_host,
+				 bool *denied)
+{
+	phys_addr_t phys = 0;
+	unsigned long flags;
+	struct dma_rec *r;
+
+	*denied = false;
+	spin_lock_irqsave(&dev->dma.lock, flags);
+	list_for_each_entry(r, &dev->dma.maps, node) {
+		if (addr < r->addr || addr + len > r->addr + r->size)
+			continue;
+		if (r->dir == DMA_BIDIRECTIONAL ||
+		    r->dir == (to_host ? DMA_FROM_DEVICE : DMA_TO_DEVICE)) {
+			phys = addr;
+			*denied = false;
+			break;
+		}
+		*denied = true;
+	}
+	spin_unlock_irqrestore(&dev->dma.lock, flags);
+	return phys;
+}
