@@ -14,13 +14,14 @@
  *
  * Threads: the main thread serves BAR accesses (pciem_run); a factorial
  * thread computes; a DMA thread performs transfers 100 ms after they are
- * started; an interrupt thread makes the calls that signal interrupts.
+ * started; an interrupt thread signals the interrupts those two raise.
  * One mutex guards the registers.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,8 +79,9 @@ struct edu {
 	uint32_t fact;
 	uint32_t status;
 	uint32_t irq_status;
-	unsigned int msi_pending;	/* raises the interrupt thread has to signal */
-	bool level_check;		/* the status went to 0: INTx may fall */
+	bool intx;			/* INTx is (being) asserted */
+	unsigned int irq_pending;	/* raises for the interrupt thread to signal */
+	atomic_bool warned_irq;
 
 	uint64_t dma_src, dma_dst, dma_cnt, dma_cmd;
 	struct timespec dma_due;
@@ -95,98 +97,127 @@ static void on_signal(int sig)
 }
 
 /*
- * Interrupts.  Registers change under e->lock; the calls into pciem.ko that
- * signal interrupts are made by the interrupt thread alone, never with
- * e->lock held and never from the thread that serves the BAR: a driver's
- * handler may run on this very CPU as the call returns and read BAR 0, and
- * that read needs the serving thread, unblocked.
+ * Interrupts, as PCIe orders them: an Assert_INTx/Deassert_INTx message or
+ * an MSI write goes upstream ahead of the completion of any later read, so
+ * a driver that writes 0x60 or 0x64 and then reads a register finds the
+ * interrupt sent or the line released.  Here that means the thread serving
+ * BAR 0 makes those calls itself, before it answers anything else.
+ *
+ * Two rules keep a driver's handler from waiting on us: a call that may
+ * start a handler (an MSI, asserting INTx) is never made with e->lock held —
+ * the handler reads 0x24, which needs e->lock — and never makes the serving
+ * thread wait for another thread (pciem.ko runs handlers away from the
+ * serving thread's CPU, but it may interrupt any other thread of ours).
+ * Deasserting starts no handler and is done under e->lock, so the line
+ * falls exactly when the status reaches 0.  Interrupts of the factorial and
+ * DMA threads go through the interrupt thread.
+ *
+ * e->intx says the line is (or is being) asserted.  Every assertion is
+ * followed by a check under e->lock that deasserts again if the status has
+ * been cleared meanwhile, so racing threads always leave the line matching
+ * the status.
  */
 
-/* Interrupt status bits were set (lock held): one message / the line. */
+static void warn_irq(struct edu *e, const char *what, int err)
+{
+	if (atomic_exchange(&e->warned_irq, true))
+		return;
+	fprintf(stderr, "pciem-edu: %s: %s (interrupts may not reach the driver)\n", what,
+		pciem_strerror(err));
+}
+
+/* Release INTx (lock held). */
+static void intx_release(struct edu *e)
+{
+	int ret;
+
+	if (!e->intx)
+		return;
+	ret = pciem_intx(e->d, false);
+	if (ret < 0)
+		warn_irq(e, "INTx", ret);
+	e->intx = false;
+}
+
+/*
+ * Signal the interrupt (lock not held): the MSI message when the driver
+ * enabled MSI, otherwise INTx, held until the status is 0.  A function must
+ * not use INTx while MSI is on, so a message sent releases the line.
+ * Returns false when INTx was used: raising it again changes nothing.
+ */
+static bool signal_irq(struct edu *e)
+{
+	int ret = pciem_irq_raise(e->d, 0);
+
+	if (ret == 0) {
+		pthread_mutex_lock(&e->lock);
+		intx_release(e);
+		pthread_mutex_unlock(&e->lock);
+		return true;
+	}
+	if (ret != -ENOTCONN) {
+		warn_irq(e, "MSI", ret);
+		return true;
+	}
+	pthread_mutex_lock(&e->lock);
+	if (!e->irq_status) {
+		pthread_mutex_unlock(&e->lock);
+		return false;
+	}
+	e->intx = true;
+	pthread_mutex_unlock(&e->lock);
+	ret = pciem_intx(e->d, true);
+	if (ret < 0)
+		warn_irq(e, "INTx", ret);
+	pthread_mutex_lock(&e->lock);
+	if (!e->irq_status) {
+		e->intx = true;		/* whoever cleared the status may have missed us */
+		intx_release(e);
+	} else {
+		e->intx = true;
+	}
+	pthread_mutex_unlock(&e->lock);
+	return false;
+}
+
+/*
+ * Status bits were set by the factorial or DMA thread (lock held): the
+ * interrupt thread signals it.
+ */
 static void raise_irq(struct edu *e, uint32_t bits)
 {
 	e->irq_status |= bits;
 	if (!e->irq_status)
 		return;
-	e->msi_pending++;
+	e->irq_pending++;
 	pthread_cond_signal(&e->irq_cond);
 }
 
-/* Interrupt status bits were cleared (lock held): INTx falls at 0. */
+/* Status bits were cleared (lock held): INTx falls at 0. */
 static void lower_irq(struct edu *e, uint32_t bits)
 {
 	e->irq_status &= ~bits;
-	if (e->irq_status)
-		return;
-	e->level_check = true;
-	pthread_cond_signal(&e->irq_cond);
+	if (!e->irq_status)
+		intx_release(e);
 }
 
-static void warn_irq(bool *warned, const char *what, int err)
-{
-	if (*warned)
-		return;
-	*warned = true;
-	fprintf(stderr, "pciem-edu: %s: %s (interrupts may not reach the driver)\n", what,
-		pciem_strerror(err));
-}
-
-/*
- * Each raise sends the MSI message when the driver enabled MSI
- * (pciem_irq_raise() succeeds); otherwise (-ENOTCONN) INTx is asserted and
- * held until the status is all clear.  A function must not use INTx while
- * MSI is on, so a successful MSI releases the line.
- */
 static void *irq_thread(void *arg)
 {
 	struct edu *e = arg;
-	bool intx = false, warned = false;
 	unsigned int n;
-	int ret;
 
 	pthread_mutex_lock(&e->lock);
 	for (;;) {
-		while (!e->msi_pending && !e->level_check && !e->stopping)
+		while (!e->irq_pending && !e->stopping)
 			pthread_cond_wait(&e->irq_cond, &e->lock);
 		if (e->stopping)
 			break;
-		n = e->msi_pending;
-		e->msi_pending = 0;
-		e->level_check = false;
+		n = e->irq_pending;
+		e->irq_pending = 0;
 		pthread_mutex_unlock(&e->lock);
-
-		for (; n; n--) {
-			ret = pciem_irq_raise(e->d, 0);
-			if (ret == 0) {
-				if (intx && pciem_intx(e->d, false) == 0)
-					intx = false;
-				continue;
-			}
-			if (ret != -ENOTCONN) {
-				warn_irq(&warned, "MSI", ret);
-				continue;
-			}
-			if (!intx) {
-				ret = pciem_intx(e->d, true);
-				if (ret == 0)
-					intx = true;
-				else
-					warn_irq(&warned, "INTx", ret);
-			}
-			break;	/* a level: raising it again changes nothing */
-		}
-
+		while (n-- && signal_irq(e))
+			;
 		pthread_mutex_lock(&e->lock);
-		if (intx && !e->irq_status) {
-			/* A raise meanwhile sets msi_pending: the next round asserts again. */
-			pthread_mutex_unlock(&e->lock);
-			ret = pciem_intx(e->d, false);
-			if (ret == 0)
-				intx = false;
-			else
-				warn_irq(&warned, "INTx", ret);
-			pthread_mutex_lock(&e->lock);
-		}
 	}
 	pthread_mutex_unlock(&e->lock);
 	return NULL;
@@ -256,7 +287,7 @@ static void edu_write(void *opaque, unsigned int bar, uint64_t off, unsigned int
 		      uint64_t val)
 {
 	struct edu *e = opaque;
-	bool dma_idle;
+	bool dma_idle, signal = false;
 
 	(void)bar;
 	if (!access_ok(off, size))
@@ -280,7 +311,8 @@ static void edu_write(void *opaque, unsigned int bar, uint64_t off, unsigned int
 		e->status = (e->status & ~STATUS_IRQFACT) | ((uint32_t)val & STATUS_IRQFACT);
 		break;
 	case REG_IRQ_RAISE:
-		raise_irq(e, (uint32_t)val);
+		e->irq_status |= (uint32_t)val;
+		signal = e->irq_status != 0;
 		break;
 	case REG_IRQ_ACK:
 		lower_irq(e, (uint32_t)val);
@@ -311,6 +343,9 @@ static void edu_write(void *opaque, unsigned int bar, uint64_t off, unsigned int
 		break;
 	}
 	pthread_mutex_unlock(&e->lock);
+	/* Before the next event is served: see "Interrupts" above. */
+	if (signal)
+		signal_irq(e);
 }
 
 static void add_ns(struct timespec *t, uint64_t ns)

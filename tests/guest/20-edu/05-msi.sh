@@ -52,6 +52,8 @@ msi() {
 	[ $(($1 + $2)) -ge 1 ] && [ $(($1 + $2)) -le 8 ] && [ $1 -ge 1 ] ||
 		fail "$who MSI burst: $1 + $2 handler calls, expected 1 to 8"
 	reg $who $a 4 0x24 0 "all acknowledged after the burst"
+	sleep 1
+	info "$who MSI burst of 8, 1 s later: $(e $a stats)"
 	e $a irq none >/dev/null
 }
 

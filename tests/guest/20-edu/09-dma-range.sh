@@ -32,9 +32,9 @@ refused=0
 for t in 0x3ffff:16 0x40ff8:9 0x41000:1 0x40000:4097 0x40000:0 0x0:16 0x41001:16 0x80000:16; do
 	dev=${t%%:*} len=${t#*:}
 	# device -> RAM: nothing written to RAM.
-	e $a fill 12288 16 77 >/dev/null
-	check_num "device $dev+$len -> RAM refused: command after" 0x2 "$(e $a dma 1 $dev 12288 $len 0)"
-	check_num "RAM untouched after $dev+$len: bytes that differ" 0 "$(e $a check 12288 16 77)"
+	e $a fill 8192 16 77 >/dev/null
+	check_num "device $dev+$len -> RAM refused: command after" 0x2 "$(e $a dma 1 $dev 8192 $len 0)"
+	check_num "RAM untouched after $dev+$len: bytes that differ" 0 "$(e $a check 8192 16 77)"
 	# RAM -> device: nothing written to the device.
 	e $a fill 0 4096 99 >/dev/null
 	check_num "RAM -> device $dev+$len refused: command after" 0 "$(e $a dma 0 $dev 0 $len 0)"

@@ -11,21 +11,23 @@
 
 edu_begin
 for mode in msi intx; do
-	[ -n "$OUR_PID" ] || { edu_start_ours; edu_bind "$OUR_EDU"; }
+	[ -n "$OUR_PID" ] || { edu_start_ours $EDU_OPTS; edu_bind "$OUR_EDU"; }
 	a=$OUR_ADDR
 	e $a irq $mode hard ack >/dev/null
 	f=$EDU_DBG/$a
 	(echo "stress 15000" >$f; echo "status $?" >stress.done) &
 	stresser=$!
 	sleep 2
-	info "$mode: killing pciem-edu (pid $OUR_PID) mid-traffic"
+	ops=$(cat $EDU_DBG/stress_ops)
+	[ "$ops" -gt 0 ] || fail "no traffic after 2 s"
+	info "$mode: killing pciem-edu (pid $OUR_PID) after $ops driver iterations"
 	kill -9 $OUR_PID
 	wait $OUR_PID 2>/dev/null
 	OUR_PID=
 	wait_for "[ ! -e /sys/bus/pci/devices/$a ]" 60 || fail "$a still present 60 s after the kill"
 	wait_for "[ -e stress.done ]" 30 || fail "the driver's command did not finish"
 	wait $stresser
-	cat stress.done
+	info "$(cat stress.done), $(cat $EDU_DBG/stress_ops) iterations in all"
 	rm -f stress.done
 	[ ! -e $f ] || fail "debugfs file of $a still there"
 	reg qemu $QEMU_ADDR 4 0x00 0x010000ed "QEMU's edu still answers"

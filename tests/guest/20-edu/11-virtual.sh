@@ -1,16 +1,18 @@
 #!/bin/sh
 # timeout: 180
-# pciem-edu --attach: the same device on the VM's own bus 0000:00, beside
-# QEMU's edu.  The essentials once more: identity, registers, factorial,
-# MSI and INTx one at a time, a DMA round trip; then it leaves cleanly.
+# pciem-edu without --attach: on a host bridge of its own, outside the
+# IOMMU's scope.  Identity, registers, factorial, MSI and INTx one at a time
+# work as on bus 01.  DMA does not: pciem.ko refuses DMA for a function no
+# IOMMU translates for, so pciem-edu reports the failed transfer on stderr
+# and completes the command as a bus error does (start bit clear,
+# interrupt if asked, RAM untouched), and carries on.
 . /pciem/tests/lib.sh
 . /pciem/tests/20-edu/edu-lib.sh
 
-edu_begin --attach
+edu_begin virtual
 a=$OUR_ADDR
 case $a in
-0000:00:*) ;;
-*) fail "--attach put the device at $a, not on bus 0000:00" ;;
+0000:00:*|0000:01:*) fail "pciem-edu without --attach is at $a, on an existing bus" ;;
 esac
 check_eq "class" 0x00ff00 "$(cat $OUR_EDU/class)"
 check_eq "interrupt pin" 01 "$(cfg $a INTERRUPT_PIN.b)"
@@ -25,11 +27,18 @@ e $a irq intx hard ack >/dev/null
 e $a clear >/dev/null
 st=$(e $a raise 8)
 check_eq "INTx: 8 raises one at a time (calls, bits)" "8 0xff" "$(echo $st | cut -d' ' -f1,3)"
+
+e $a irq msi hard ack >/dev/null
+e $a fill 8192 64 9 >/dev/null
+check_num "device -> RAM without an IOMMU completes (command after)" 0x6 \
+	"$(e $a dma 1 0x40000 8192 64 1)"
+sleep 0.2
+check_eq "its interrupt (calls, bits)" "1 0x100" "$(e $a stats | cut -d' ' -f1,3)"
+check_num "RAM untouched: bytes that differ" 0 "$(e $a check 8192 64 9)"
+check_num "RAM -> device without an IOMMU completes" 0 "$(e $a dma 0 0x40000 0 64 0)"
+grep -q 'DMA of 64 bytes to .* failed' "$PCIEM_TMP/edu.err" || fail "no message for the refused write"
+grep -q 'DMA of 64 bytes from .* failed' "$PCIEM_TMP/edu.err" || fail "no message for the refused read"
+reg ours $a 4 0x00 0x010000ed "identification afterwards"
 e $a irq none >/dev/null
-e $a fill 0 1000 5 >/dev/null
-e $a dma 0 0x40010 0 1000 0 >/dev/null
-e $a set 8192 1000 0 >/dev/null
-e $a dma 1 0x40010 8192 1000 0 >/dev/null
-check_num "DMA round trip: bytes that differ" 0 "$(e $a check 8192 1000 5)"
 edu_end
 pass

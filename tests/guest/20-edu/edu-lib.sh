@@ -109,25 +109,32 @@ _edu_cleanup() {
 	return 0
 }
 
-# edu_begin [OPTIONS]: QEMU's edu (QEMU_EDU, QEMU_ADDR) and pciem-edu
-# started with OPTIONS (OUR_EDU, OUR_ADDR, OUR_PID), both bound to
-# edu_test and quiesced.  Without pciem-edu when OPTIONS is "--none".
+# edu_begin [attach|virtual|none]: QEMU's edu (QEMU_EDU, QEMU_ADDR) and
+# pciem-edu (OUR_EDU, OUR_ADDR, OUR_PID), both bound to edu_test and
+# quiesced.  pciem-edu runs with --attach on bus 0000:01, the first of the
+# VM's PCIe root ports, inside the IOMMU's scope (pciem.ko refuses DMA for a
+# function no IOMMU translates for); "virtual": on a host bridge of its
+# own (no IOMMU: DMA refused); "none": no pciem-edu.
 edu_begin() {
 	QEMU_EDU=$(sysfs_dev_by_id 1234 11e8) || fail "no QEMU edu device"
 	[ "$(echo "$QEMU_EDU" | wc -l | tr -d " ")" = 1 ] || fail "more than one edu before pciem-edu: $QEMU_EDU"
 	QEMU_ADDR=$(pci_addr "$QEMU_EDU")
 	trap _edu_cleanup EXIT
 	grep -q '^edu_test ' /proc/modules && rmmod edu_test
-	load_pciem
+	load_pciem pciem_attach_bus=0000:01
 	insmod "$PCIEM_MODULES/edu_test.ko" || fail "insmod edu_test"
 	edu_bind "$QEMU_EDU"
 	edu_quiesce "$QEMU_ADDR"
 	info "QEMU edu at $QEMU_ADDR"
-	if [ "$1" != --none ]; then
-		edu_start_ours "$@"
-		edu_bind "$OUR_EDU"
-		edu_quiesce "$OUR_ADDR"
-	fi
+	case ${1:-attach} in
+	attach) EDU_OPTS=--attach ;;
+	virtual) EDU_OPTS= ;;
+	none) return 0 ;;
+	*) fail "edu_begin $1?" ;;
+	esac
+	edu_start_ours $EDU_OPTS
+	edu_bind "$OUR_EDU"
+	edu_quiesce "$OUR_ADDR"
 }
 
 # for_both FUNCTION: FUNCTION qemu QEMU_ADDR, then FUNCTION ours OUR_ADDR.
