@@ -87,9 +87,8 @@ static void forget(struct device *d, dma_addr_t addr, size_t size)
 		}
 	}
 	spin_unlock_irqrestore(&dev->dma.lock, flags);
-	if (found)
-		kfree(found);
-	else
+	kfree(found);
+	if (!found)
 		dev_warn_ratelimited(d, "pciem: unmapping %pad (%zu bytes), never mapped\n",
 				     &addr, size);
 }

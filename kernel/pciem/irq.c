@@ -226,6 +226,11 @@ static void intx_unmask(struct irq_data *d)
 	struct pciem_device *dev = irq_data_get_irq_chip_data(d);
 
 	WRITE_ONCE(dev->irqs.intx_masked, false);
+	/*
+	 * Pairs with the barrier in set_intx_line(): an assertion racing with
+	 * this unmask is seen by one side or the other, never lost.
+	 */
+	smp_mb();
 	if (READ_ONCE(dev->irqs.intx_line))
 		hrtimer_start(&dev->irqs.intx_timer, ns_to_ktime(INTX_RECHECK_NS),
 			      HRTIMER_MODE_REL);
@@ -246,6 +251,7 @@ static void set_intx_line(struct pciem_device *dev, bool asserted)
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
 	pcfg_set_intx_status(dev->cfg, asserted);
 	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
+	smp_mb();	/* pairs with intx_unmask() */
 	if (asserted && intx_should_fire(dev))
 		queue(dev, dev->irqs.intx_irq, 0, PCIEM_ACK_INTX, false);
 }
