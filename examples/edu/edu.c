@@ -12,10 +12,9 @@
  * read is answered here and no write reaches the BAR's memory, so all
  * register state lives in this process.
  *
- * Threads: the main thread serves BAR accesses (pciem_run); a factorial
- * thread computes; a DMA thread performs transfers 100 ms after they are
- * started; an interrupt thread signals the interrupts those two raise.
- * One mutex guards the registers.
+ * Threads: the main thread serves BAR accesses and makes every call that
+ * signals an interrupt; a factorial thread computes; a DMA thread performs
+ * transfers 100 ms after they are started.  One mutex guards the registers.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -72,15 +71,15 @@
 struct edu {
 	struct pciem_dev *d;
 	pthread_mutex_t lock;
-	pthread_cond_t fact_cond, dma_cond, irq_cond;
+	pthread_cond_t fact_cond, dma_cond;
 	bool stopping;
 
 	uint32_t liveness;	/* holds ~(value written) */
 	uint32_t fact;
 	uint32_t status;
 	uint32_t irq_status;
-	bool intx;			/* INTx is (being) asserted */
-	unsigned int irq_pending;	/* raises for the interrupt thread to signal */
+	bool intx;			/* INTx asserted (serving thread only) */
+	unsigned int irq_pending;	/* raises for the serving thread to signal */
 	atomic_bool warned_irq;
 
 	uint64_t dma_src, dma_dst, dma_cnt, dma_cmd;
@@ -88,34 +87,32 @@ struct edu {
 	uint8_t buf[DMA_BUF_SIZE];
 };
 
-static struct pciem_dev *the_dev;
+static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	pciem_stop(the_dev);
+	stop = 1;
 }
 
 /*
  * Interrupts, as PCIe orders them: an Assert_INTx/Deassert_INTx message or
  * an MSI write goes upstream ahead of the completion of any later read, so
  * a driver that writes 0x60 or 0x64 and then reads a register finds the
- * interrupt sent or the line released.  Here that means the thread serving
- * BAR 0 makes those calls itself, before it answers anything else.
+ * interrupt sent or the line released.  Here the thread serving BAR 0
+ * makes those calls itself, before it answers anything else.
  *
- * Two rules keep a driver's handler from waiting on us: a call that may
- * start a handler (an MSI, asserting INTx) is never made with e->lock held —
- * the handler reads 0x24, which needs e->lock — and never makes the serving
- * thread wait for another thread (pciem.ko runs handlers away from the
- * serving thread's CPU, but it may interrupt any other thread of ours).
- * Deasserting starts no handler and is done under e->lock, so the line
- * falls exactly when the status reaches 0.  Interrupts of the factorial and
- * DMA threads go through the interrupt thread.
+ * It makes every call that may start a handler (an MSI, asserting INTx),
+ * also for the factorial and DMA threads, which leave their interrupts in
+ * e->irq_pending: pciem.ko runs handlers away from the thread it knows as
+ * the emulator's, and a handler that reads 0x24 (they all do) needs that
+ * thread free to answer.  Such calls are never made with e->lock held
+ * (the answer needs e->lock too).  Deasserting starts no handler and is
+ * done under e->lock, so the line falls exactly when the status reaches 0.
  *
- * e->intx says the line is (or is being) asserted.  Every assertion is
- * followed by a check under e->lock that deasserts again if the status has
- * been cleared meanwhile, so racing threads always leave the line matching
- * the status.
+ * Status bits are cleared only by this thread (acknowledge), and only this
+ * thread drives INTx (e->intx: asserted), so the line always matches the
+ * status.
  */
 
 static void warn_irq(struct edu *e, const char *what, int err)
@@ -140,13 +137,15 @@ static void intx_release(struct edu *e)
 }
 
 /*
- * Signal the interrupt (lock not held): the MSI message when the driver
- * enabled MSI, otherwise INTx, held until the status is 0.  A function must
- * not use INTx while MSI is on, so a message sent releases the line.
- * Returns false when INTx was used: raising it again changes nothing.
+ * Signal the interrupt (serving thread, lock not held): the MSI message
+ * when the driver enabled MSI, otherwise INTx, held until the status is 0.
+ * A function must not use INTx while MSI is on, so a message sent releases
+ * the line.  Returns false when INTx was used: raising it again changes
+ * nothing.
  */
 static bool signal_irq(struct edu *e)
 {
+	bool up;
 	int ret = pciem_irq_raise(e->d, 0);
 
 	if (ret == 0) {
@@ -159,38 +158,25 @@ static bool signal_irq(struct edu *e)
 		warn_irq(e, "MSI", ret);
 		return true;
 	}
+	/* Only this thread clears status bits or touches e->intx. */
 	pthread_mutex_lock(&e->lock);
-	if (!e->irq_status) {
-		pthread_mutex_unlock(&e->lock);
-		return false;
-	}
-	e->intx = true;
+	up = e->irq_status && !e->intx;
 	pthread_mutex_unlock(&e->lock);
-	ret = pciem_intx(e->d, true);
-	if (ret < 0)
-		warn_irq(e, "INTx", ret);
-	pthread_mutex_lock(&e->lock);
-	if (!e->irq_status) {
-		e->intx = true;		/* whoever cleared the status may have missed us */
-		intx_release(e);
-	} else {
+	if (up) {
+		ret = pciem_intx(e->d, true);
+		if (ret < 0)
+			warn_irq(e, "INTx", ret);
 		e->intx = true;
 	}
-	pthread_mutex_unlock(&e->lock);
 	return false;
 }
 
-/*
- * Status bits were set by the factorial or DMA thread (lock held): the
- * interrupt thread signals it.
- */
+/* Status bits were set by the factorial or DMA thread (lock held). */
 static void raise_irq(struct edu *e, uint32_t bits)
 {
 	e->irq_status |= bits;
-	if (!e->irq_status)
-		return;
-	e->irq_pending++;
-	pthread_cond_signal(&e->irq_cond);
+	if (e->irq_status)
+		e->irq_pending++;
 }
 
 /* Status bits were cleared (lock held): INTx falls at 0. */
@@ -201,26 +187,30 @@ static void lower_irq(struct edu *e, uint32_t bits)
 		intx_release(e);
 }
 
-static void *irq_thread(void *arg)
+/*
+ * Serve BAR 0 until SIGINT/SIGTERM, signalling the interrupts the other
+ * threads left.  While they have work outstanding it looks every
+ * millisecond, otherwise every 100 ms.
+ */
+static int serve(struct edu *e)
 {
-	struct edu *e = arg;
 	unsigned int n;
+	bool busy;
+	int ret;
 
-	pthread_mutex_lock(&e->lock);
-	for (;;) {
-		while (!e->irq_pending && !e->stopping)
-			pthread_cond_wait(&e->irq_cond, &e->lock);
-		if (e->stopping)
-			break;
+	while (!stop) {
+		pthread_mutex_lock(&e->lock);
 		n = e->irq_pending;
 		e->irq_pending = 0;
+		busy = (e->status & STATUS_COMPUTING) || (e->dma_cmd & DMA_RUN);
 		pthread_mutex_unlock(&e->lock);
 		while (n-- && signal_irq(e))
 			;
-		pthread_mutex_lock(&e->lock);
+		ret = pciem_dispatch(e->d, busy ? 1 : 100);
+		if (ret < 0 && ret != -EINTR)
+			return ret;
 	}
-	pthread_mutex_unlock(&e->lock);
-	return NULL;
+	return 0;
 }
 
 /* Allowed widths: 4 bytes below 0x80, 4 or 8 from there; naturally aligned. */
@@ -502,7 +492,7 @@ int main(int argc, char **argv)
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_condattr_t ca;
-	pthread_t fact_tid, dma_tid, irq_tid;
+	pthread_t fact_tid, dma_tid;
 	sigset_t block, old;
 	bool attach = false;
 	struct edu *e;
@@ -536,7 +526,6 @@ int main(int argc, char **argv)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&e->fact_cond, &ca);
 	pthread_cond_init(&e->dma_cond, &ca);
-	pthread_cond_init(&e->irq_cond, &ca);
 	pthread_condattr_destroy(&ca);
 	if (setup(e, attach) < 0) {
 		pciem_destroy(e->d);
@@ -549,13 +538,11 @@ int main(int argc, char **argv)
 	sigaddset(&block, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	if (pthread_create(&fact_tid, NULL, fact_thread, e) ||
-	    pthread_create(&dma_tid, NULL, dma_thread, e) ||
-	    pthread_create(&irq_tid, NULL, irq_thread, e)) {
+	    pthread_create(&dma_tid, NULL, dma_thread, e)) {
 		fprintf(stderr, "pciem-edu: cannot start threads\n");
 		pciem_destroy(e->d);
 		return 1;
 	}
-	the_dev = e->d;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -566,7 +553,7 @@ int main(int argc, char **argv)
 	if (ret == 0) {
 		printf("%s\n", addr);
 		fflush(stdout);
-		ret = pciem_run(e->d);
+		ret = serve(e);
 		if (ret < 0)
 			fprintf(stderr, "pciem-edu: %s\n", pciem_strerror(ret));
 	} else {
@@ -577,11 +564,9 @@ int main(int argc, char **argv)
 	e->stopping = true;
 	pthread_cond_broadcast(&e->fact_cond);
 	pthread_cond_broadcast(&e->dma_cond);
-	pthread_cond_broadcast(&e->irq_cond);
 	pthread_mutex_unlock(&e->lock);
 	pthread_join(fact_tid, NULL);
 	pthread_join(dma_tid, NULL);
-	pthread_join(irq_tid, NULL);
 	pciem_destroy(e->d);	/* the device leaves the bus */
 	free(e);
 	return ret < 0 ? 1 : 0;

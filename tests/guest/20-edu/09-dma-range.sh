@@ -4,7 +4,9 @@
 # whose device range is not inside [0x40000, 0x41000) is refused — nothing
 # moves either way, the start bit clears, no interrupt, a message on
 # stderr — and the device carries on.  Transfers that end exactly at
-# 0x41000 (the whole 4 KiB buffer, the very last byte) are in range.
+# 0x41000 (the whole 4 KiB buffer, the very last byte) are in range.  A
+# transfer to RAM the driver did not map fails in pciem.ko and completes
+# like a bus error.
 . /pciem/tests/lib.sh
 . /pciem/tests/20-edu/edu-lib.sh
 
@@ -60,6 +62,21 @@ check_num "refused with the interrupt bit: command after" 0x6 "$(e $a dmawait 0)
 sleep 0.3
 check_eq "no interrupt for a refused transfer" "0 0 0x0" "$(e $a stats)"
 refused=$((refused + 1))
+
+# A bus error: device -> RAM at an address the driver did not map (just
+# past its 16 KiB buffer; pciem.ko lets a device reach only what its driver
+# mapped).  pciem-edu reports it and completes the command, interrupt
+# included, as QEMU's edu does when the IOMMU blocks it.
+e $a clear >/dev/null
+e $a w8 0x80 0x40000 >/dev/null
+e $a w8 0x88 $((iova + 16384)) >/dev/null
+e $a w8 0x90 64 >/dev/null
+e $a w4 0x98 7 >/dev/null
+check_num "transfer to an unmapped address: command after" 0x6 "$(e $a dmawait 1)"
+sleep 0.2
+check_eq "its interrupt (calls, bits)" "1 0x100" "$(e $a stats | cut -d' ' -f1,3)"
+grep -q 'DMA of 64 bytes to .* failed' "$PCIEM_TMP/edu.err" ||
+	fail "no message for the transfer to an unmapped address"
 
 # The device carries on.
 reg ours $a 4 0x00 0x010000ed "identification"

@@ -1,11 +1,11 @@
 #!/bin/sh
 # timeout: 180
 # pciem-edu without --attach: on a host bridge of its own, outside the
-# IOMMU's scope.  Identity, registers, factorial, MSI and INTx one at a time
-# work as on bus 01.  DMA does not: pciem.ko refuses DMA for a function no
-# IOMMU translates for, so pciem-edu reports the failed transfer on stderr
-# and completes the command as a bus error does (start bit clear,
-# interrupt if asked, RAM untouched), and carries on.
+# IOMMU's scope.  Identity, registers, factorial, MSI and INTx one at a
+# time, DMA both ways (pciem.ko lets the device reach what the driver
+# mapped with the DMA API) work as on bus 01; a transfer to memory the
+# driver did not map fails in pciem.ko, and pciem-edu reports it and
+# completes the command like a bus error.
 . /pciem/tests/lib.sh
 . /pciem/tests/20-edu/edu-lib.sh
 
@@ -29,15 +29,24 @@ st=$(e $a raise 8)
 check_eq "INTx: 8 raises one at a time (calls, bits)" "8 0xff" "$(echo $st | cut -d' ' -f1,3)"
 
 e $a irq msi hard ack >/dev/null
-e $a fill 8192 64 9 >/dev/null
-check_num "device -> RAM without an IOMMU completes (command after)" 0x6 \
-	"$(e $a dma 1 0x40000 8192 64 1)"
+e $a fill 0 4095 21 >/dev/null
+check_num "RAM -> device with its interrupt" 0x4 "$(e $a dma 0 0x40000 0 4095 1)"
+e $a set 8192 4095 0 >/dev/null
+check_num "device -> RAM with its interrupt" 0x6 "$(e $a dma 1 0x40000 8192 4095 1)"
+check_num "round trip: bytes that differ" 0 "$(e $a check 8192 4095 21)"
+
+# Past the driver's buffer: not mapped for the device, so pciem.ko refuses.
+iova=$(e $a iova)
+e $a clear >/dev/null
+e $a w8 0x80 0x40000 >/dev/null
+e $a w8 0x88 $((iova + 16384)) >/dev/null
+e $a w8 0x90 64 >/dev/null
+e $a w4 0x98 7 >/dev/null
+check_num "transfer to an unmapped address: command after" 0x6 "$(e $a dmawait 1)"
 sleep 0.2
 check_eq "its interrupt (calls, bits)" "1 0x100" "$(e $a stats | cut -d' ' -f1,3)"
-check_num "RAM untouched: bytes that differ" 0 "$(e $a check 8192 64 9)"
-check_num "RAM -> device without an IOMMU completes" 0 "$(e $a dma 0 0x40000 0 64 0)"
-grep -q 'DMA of 64 bytes to .* failed' "$PCIEM_TMP/edu.err" || fail "no message for the refused write"
-grep -q 'DMA of 64 bytes from .* failed' "$PCIEM_TMP/edu.err" || fail "no message for the refused read"
+grep -q 'DMA of 64 bytes to .* failed' "$PCIEM_TMP/edu.err" ||
+	fail "no message for the transfer to an unmapped address"
 reg ours $a 4 0x00 0x010000ed "identification afterwards"
 e $a irq none >/dev/null
 edu_end

@@ -94,6 +94,10 @@ edu_stop_ours() {
 }
 
 _edu_cleanup() {
+	if [ -s "$PCIEM_TMP/edu.err" ]; then
+		echo "pciem-edu said:"
+		cat "$PCIEM_TMP/edu.err"
+	fi
 	[ -n "$QEMU_ADDR" ] && [ -e "$EDU_DBG/$QEMU_ADDR" ] && {
 		echo "irq none" >"$EDU_DBG/$QEMU_ADDR"
 		echo "w4 0x20 0" >"$EDU_DBG/$QEMU_ADDR"
