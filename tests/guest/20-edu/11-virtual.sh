@@ -5,7 +5,8 @@
 # time, DMA both ways (pciem.ko lets the device reach what the driver
 # mapped with the DMA API) work as on bus 01; a transfer to memory the
 # driver did not map fails in pciem.ko, and pciem-edu reports it and
-# completes the command like a bus error.
+# completes the command like a bus error.  SIGINT ends it (status 0) and
+# its device leaves the bus.
 . /pciem/tests/lib.sh
 . /pciem/tests/20-edu/edu-lib.sh
 
@@ -49,5 +50,6 @@ grep -q 'DMA of 64 bytes to .* failed' "$PCIEM_TMP/edu.err" ||
 	fail "no message for the transfer to an unmapped address"
 reg ours $a 4 0x00 0x010000ed "identification afterwards"
 e $a irq none >/dev/null
+edu_stop_ours INT
 edu_end
 pass

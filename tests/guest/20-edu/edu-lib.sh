@@ -86,11 +86,17 @@ edu_start_ours() {
 	info "pciem-edu (pid $OUR_PID) at $OUR_ADDR"
 }
 
-# edu_stop_ours: SIGTERM pciem-edu and wait for its device to leave.
+# edu_stop_ours [SIGNAL]: stop pciem-edu (SIGTERM), which must exit with
+# status 0, and wait for its device to leave.
 edu_stop_ours() {
 	[ -n "$OUR_PID" ] || return 0
-	stop_dev "$OUR_PID" "$OUR_ADDR"
+	kill -"${1:-TERM}" "$OUR_PID"
+	wait "$OUR_PID"
+	_s_st=$?
 	OUR_PID=
+	check_eq "pciem-edu exit status after SIG${1:-TERM}" 0 "$_s_st"
+	wait_for "[ ! -e /sys/bus/pci/devices/$OUR_ADDR ]" 20 ||
+		fail "$OUR_ADDR still present after pciem-edu ended"
 }
 
 _edu_cleanup() {
