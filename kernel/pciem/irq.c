@@ -48,13 +48,23 @@ static void deliver_work(struct irq_work *work);
 static void deliver_csd(void *info);
 
 /*
- * Handlers run in hard interrupt context, on a CPU other than the one the
- * emulator runs on when there is one: a handler that reads a traced register
- * spins until the emulator answers, which it cannot do from under us.
+ * Handlers run in hard interrupt context.  A handler that reads a traced
+ * register waits there, interrupts off, until the emulator's event thread
+ * answers, so it must not run where that thread needs to run.  From a task
+ * other than that thread (an ioctl, an irqfd worker) the handler runs right
+ * here: this CPU is busy with the task, so the scheduler places the woken
+ * event thread elsewhere.  Otherwise (the event thread itself, timers) it
+ * runs on a CPU other than the one the event thread last ran on.
  */
 static void kick_delivery(struct pciem_device *dev)
 {
 	int this = get_cpu(), emu = pciem_emulator_cpu(dev), cpu;
+
+	if (in_task() && !pciem_emulator_is_current(dev)) {
+		irq_work_queue(&dev->irqs.work);
+		put_cpu();
+		return;
+	}
 
 	for_each_online_cpu(cpu)
 		if (cpu != emu)
