@@ -47,6 +47,7 @@ u32 pciem_cfg_read(struct pciem_device *dev, int where, int size)
 	unsigned long flags;
 	u32 val;
 
+	pciem_events_order_writes(dev);
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
 	val = pcfg_read(dev->cfg, where, size);
 	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
@@ -61,6 +62,7 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val)
 	unsigned long flags;
 	u32 pending, now;
 
+	pciem_events_order_writes(dev);
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
 	pcfg_write(dev->cfg, where, size, val);
 	now = pcfg_read(dev->cfg, where, size);

@@ -101,6 +101,7 @@ static bool ring_has_room(struct pciem_events *ev)
 static void ring_put(struct pciem_events *ev, const struct pciem_event *e)
 {
 	ev->ring->events[ev->head] = *e;
+	ev->seq_at[ev->head] = e->seq;	/* the kernel's own copy, for ordering */
 	ev->head = (ev->head + 1) % PCIEM_RING_SIZE;
 	/* The event's contents are visible before the new head is. */
 	smp_store_release(&ev->ring->head.counter, ev->head);
@@ -211,6 +212,8 @@ static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32
 	e.seq = ++ev->seq;
 	if (wait)
 		wait->seq = e.seq;
+	if (type == PCIEM_EVENT_MMIO_WRITE)
+		WRITE_ONCE(ev->last_write_seq, e.seq);
 	e.timestamp = ktime_get_ns();
 	if (!ev->bl_count && ring_has_room(ev)) {
 		ring_put(ev, &e);
@@ -291,6 +294,54 @@ int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 siz
 		return 0;
 	}
 	return full_wait_over(dev) ? 0 : -EAGAIN;
+}
+
+/* ---- ordering ------------------------------------------------------------- */
+
+#define FLUSH_WAIT_MS 50
+
+/* Has the emulator finished with every event up to @seq?  ev->lock held. */
+static bool done_up_to(struct pciem_events *ev, u64 seq)
+{
+	u32 tail = READ_ONCE(ev->ring->tail.counter);
+
+	refill(ev);
+	if (tail >= PCIEM_RING_SIZE)
+		return true;	/* corrupted ring: nothing to wait for */
+	if (tail != ev->head)
+		return ev->seq_at[tail] > seq;
+	return !ev->bl_count || ev->backlog[ev->bl_first].seq > seq;
+}
+
+/*
+ * PCI ordering: a configuration access does not pass the MMIO writes the
+ * driver posted before it.  So before one is served, wait (briefly, at most
+ * FLUSH_WAIT_MS) until the emulator has finished with every MMIO_WRITE event
+ * queued so far — libpciem's dispatcher takes an event off the ring only
+ * after its handler ran.  Not from the emulator's own thread, which would
+ * wait for itself.
+ */
+void pciem_events_order_writes(struct pciem_device *dev)
+{
+	struct pciem_events *ev = &dev->ev;
+	u64 target = READ_ONCE(ev->last_write_seq);
+	unsigned long flags;
+	ktime_t deadline;
+	bool done;
+
+	if (target <= READ_ONCE(ev->ordered_seq) || pciem_emulator_is_current(dev))
+		return;
+	deadline = ktime_add_ms(ktime_get(), FLUSH_WAIT_MS);
+	for (;;) {
+		raw_spin_lock_irqsave(&ev->lock, flags);
+		done = done_up_to(ev, target);
+		raw_spin_unlock_irqrestore(&ev->lock, flags);
+		if (done || READ_ONCE(dev->dead) || ktime_after(ktime_get(), deadline))
+			break;
+		udelay(2);
+	}
+	if (done)
+		WRITE_ONCE(ev->ordered_seq, target);
 }
 
 /* ---- synchronous reads --------------------------------------------------- */

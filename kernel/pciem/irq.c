@@ -50,28 +50,24 @@ static void deliver_csd(void *info);
 /*
  * Handlers run in hard interrupt context.  A handler that reads a traced
  * register waits there, interrupts off, until the emulator's event thread
- * answers, so it must not run where that thread needs to run.  From a task
- * other than that thread (an ioctl, an irqfd worker) the handler runs right
- * here: this CPU is busy with the task, so the scheduler places the woken
- * event thread elsewhere.  Otherwise (the event thread itself, timers) it
- * runs on a CPU other than the one the event thread last ran on.
+ * answers, so it must not run on the CPU that thread runs or is queued on
+ * (the one it last consumed events on).  Any other CPU will do: this one if
+ * it qualifies (no IPI needed), else another.
  */
 static void kick_delivery(struct pciem_device *dev)
 {
 	int this = get_cpu(), emu = pciem_emulator_cpu(dev), cpu;
 
-	if (in_task() && !pciem_emulator_is_current(dev)) {
+	if (this != emu) {
 		irq_work_queue(&dev->irqs.work);
 		put_cpu();
 		return;
 	}
-
 	for_each_online_cpu(cpu)
 		if (cpu != emu)
 			break;
-	if (cpu >= nr_cpu_ids || cpu == this ||
-	    smp_call_function_single_async(cpu, &dev->irqs.csd))
-		irq_work_queue(&dev->irqs.work);
+	if (cpu >= nr_cpu_ids || smp_call_function_single_async(cpu, &dev->irqs.csd))
+		irq_work_queue(&dev->irqs.work);	/* one CPU, or already on its way */
 	put_cpu();
 }
 
@@ -215,12 +211,34 @@ static void intx_fire_if_asserted(struct pciem_device *dev)
 		queue_delivery(dev, dev->irqs.intx_irq, 0, PCIEM_ACK_INTX);
 }
 
+/*
+ * The line may be about to go low: the driver's acknowledgement (an MMIO
+ * write) is in the emulator's queue, and on a real bus it would reach the
+ * device before the unmask or the Interrupt Disable change that follows it.
+ * So look again once the emulator has taken everything queued (for at most
+ * INTX_RECHECK_MAX looks), and fire only if the line is still asserted.
+ */
+#define INTX_RECHECK_MAX 50
+
 static enum hrtimer_restart intx_recheck(struct hrtimer *t)
 {
 	struct pciem_device *dev = container_of(t, struct pciem_device, irqs.intx_timer);
+	struct pciem_irqs *s = &dev->irqs;
 
+	if (pciem_events_pending(dev) && ++s->intx_rechecks < INTX_RECHECK_MAX) {
+		hrtimer_forward_now(t, ns_to_ktime(INTX_RECHECK_NS));
+		return HRTIMER_RESTART;
+	}
+	s->intx_rechecks = 0;
 	intx_fire_if_asserted(dev);
 	return HRTIMER_NORESTART;
+}
+
+static void intx_recheck_later(struct pciem_device *dev)
+{
+	if (READ_ONCE(dev->irqs.intx_line))
+		hrtimer_start(&dev->irqs.intx_timer, ns_to_ktime(INTX_RECHECK_NS),
+			      HRTIMER_MODE_REL);
 }
 
 static void intx_mask(struct irq_data *d)
@@ -241,9 +259,7 @@ static void intx_unmask(struct irq_data *d)
 	 * this unmask is seen by one side or the other, never lost.
 	 */
 	smp_mb();
-	if (READ_ONCE(dev->irqs.intx_line))
-		hrtimer_start(&dev->irqs.intx_timer, ns_to_ktime(INTX_RECHECK_NS),
-			      HRTIMER_MODE_REL);
+	intx_recheck_later(dev);
 }
 
 static struct irq_chip intx_chip = {
@@ -378,7 +394,8 @@ void pciem_irq_config_written(struct pciem_device *dev)
 		return;
 	msi_flush_pending(dev);
 	msix_flush_pending(dev);
-	intx_fire_if_asserted(dev);
+	/* Interrupt Disable may have been cleared right after an acknowledgement. */
+	intx_recheck_later(dev);
 }
 
 /* Process context (the Linux interrupt number is looked up under a mutex). */

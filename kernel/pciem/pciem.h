@@ -67,6 +67,7 @@ struct pciem_irqs {
 	unsigned int intx_irq;		/* 0: no INTx pin */
 	bool intx_line, intx_masked;
 	struct hrtimer intx_timer;
+	unsigned int intx_rechecks;	/* intx_recheck(): looks so far */
 
 	spinlock_t irqfd_lock;
 	struct list_head irqfds;
@@ -95,6 +96,9 @@ struct pciem_events {
 	struct pciem_shared_ring *ring;	/* vmalloc_user, mapped by the emulator */
 	raw_spinlock_t lock;		/* head, seq, pending[] */
 	u32 head;			/* the kernel's copy; ring->head mirrors it */
+	u64 seq_at[PCIEM_RING_SIZE];	/* seq of each ring slot, kernel's copy */
+	u64 last_write_seq;		/* the newest MMIO_WRITE queued */
+	u64 ordered_seq;		/* MMIO writes known done up to this seq */
 	u64 seq;			/* seq of the last committed event */
 	wait_queue_head_t wq;		/* poll() */
 	spinlock_t efd_lock;
@@ -181,6 +185,7 @@ bool pciem_events_pending(struct pciem_device *dev);
 int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size,
 			 unsigned long ip, unsigned long addr, bool spinning, u64 *val);
 void pciem_events_seen(struct pciem_device *dev);
+void pciem_events_order_writes(struct pciem_device *dev);
 int pciem_emulator_cpu(struct pciem_device *dev);
 bool pciem_emulator_is_current(struct pciem_device *dev);
 ssize_t pciem_events_write(struct pciem_device *dev, const char __user *buf, size_t count);

@@ -45,11 +45,14 @@
 #include <linux/io.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/pgtable.h>
+#include <asm/ptrace.h>
 #include <asm/trapnr.h>
 
 #include "pciem.h"
@@ -455,6 +458,213 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 	return 0;
 }
 
+/* ---- userspace mappings through VFIO ---------------------------------------- */
+
+/*
+ * A user process (a VFIO userspace driver) maps a BAR through vfio-pci,
+ * whose fault handler fills the whole VMA with PTEs on the first access.
+ * For a traced BAR pciem takes that fault handler's place: it emulates the
+ * faulting user instruction, advances the user's RIP and reports "no page",
+ * so no PTE is ever installed and every access comes back here.  A read
+ * waiting for the emulator simply leaves RIP alone: the user instruction
+ * faults again, and the process is preemptible in between.
+ */
+
+/* The BAR behind a user address of this VFIO mapping, or NULL. */
+static struct trap_bar *resolve_user(struct vm_area_struct *vma, unsigned long va,
+				     unsigned int width, u64 *off)
+{
+	phys_addr_t phys;
+	struct trap_bar *tb;
+
+	if (va < vma->vm_start || va + width > vma->vm_end)
+		return NULL;
+	phys = ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (va - vma->vm_start);
+	tb = find_bar(phys, width);
+	if (tb)
+		*off = phys - tb->phys;
+	return tb;
+}
+
+static int user_element_read(struct pt_regs *regs, struct vm_area_struct *vma,
+			     unsigned long va, unsigned int width, u64 *v)
+{
+	struct trap_bar *tb;
+	u64 off;
+
+	tb = resolve_user(vma, va, width, &off);
+	if (tb)
+		return bar_read(tb, off, width, regs, va, v);
+	*v = 0;
+	return copy_from_user_nofault(v, (void __user *)va, width) ? -EFAULT : 0;
+}
+
+static int user_element_write(struct vm_area_struct *vma, unsigned long va, unsigned int width,
+			      u64 v)
+{
+	struct trap_bar *tb;
+	u64 off;
+	int ret;
+
+	tb = resolve_user(vma, va, width, &off);
+	if (!tb)
+		return copy_to_user_nofault((void __user *)va, &v, width) ? -EFAULT : 0;
+	while ((ret = bar_write(tb, off, width, v)) == -EAGAIN)
+		udelay(1);
+	return ret;
+}
+
+static int emulate_user(struct pt_regs *regs, struct vm_area_struct *vma, unsigned long addr)
+{
+	long step;
+	u8 code[MMIO_INSN_MAX_LEN];
+	struct mmio_insn in;
+	struct trap_bar *tb;
+	unsigned long count;
+	size_t avail;
+	u64 off, v;
+	int ret;
+
+	if (!user_64bit_mode(regs))
+		return -EOPNOTSUPP;
+	for (avail = MMIO_INSN_MAX_LEN; avail; avail--)
+		if (!copy_from_user_nofault(code, (void __user *)regs->ip, avail))
+			break;
+	if (!avail || mmio_insn_decode(code, avail, &in))
+		return -EOPNOTSUPP;
+
+	switch (in.op) {
+	case MMIO_INSN_LOAD:
+		tb = resolve_user(vma, addr, in.width, &off);
+		if (!tb)
+			return -EFAULT;
+		ret = bar_read(tb, off, in.width, regs, addr, &v);
+		if (ret)
+			return ret;
+		*reg_ptr(regs, in.reg) = mmio_insn_load_result(&in, *reg_ptr(regs, in.reg), v);
+		break;
+	case MMIO_INSN_STORE:
+		tb = resolve_user(vma, addr, in.width, &off);
+		if (!tb)
+			return -EFAULT;
+		v = in.has_imm ? in.imm : mmio_insn_store_value(&in, *reg_ptr(regs, in.reg));
+		ret = bar_write(tb, off, in.width, v);
+		if (ret)
+			return ret;
+		break;
+	default:
+		step = (regs->flags & X86_EFLAGS_DF) ? -(long)in.width : in.width;
+		count = in.rep ? regs->cx : 1;
+		while (count) {
+			if (in.op == MMIO_INSN_MOVS) {
+				ret = user_element_read(regs, vma, regs->si, in.width, &v);
+				if (ret)
+					return ret;
+			} else {
+				v = mmio_insn_store_value(&in, regs->ax);
+			}
+			ret = user_element_write(vma, regs->di, in.width, v);
+			if (ret)
+				return ret;
+			if (in.op == MMIO_INSN_MOVS)
+				regs->si += step;
+			regs->di += step;
+			count--;
+			if (in.rep)
+				regs->cx = count;
+		}
+		break;
+	}
+	regs->ip += in.len;
+	return 0;
+}
+
+/* vfio_pci_mmap_fault() returns one of these instead, when the page was ours. */
+static noinline vm_fault_t user_fault_done(void)
+{
+	return VM_FAULT_NOPAGE;
+}
+
+static noinline vm_fault_t user_fault_bad(void)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+/* vfio_pci_mmap_fault(vmf) */
+static int vfio_fault_pre(struct kprobe *kp, struct pt_regs *kregs)
+{
+	struct vm_fault *vmf = (struct vm_fault *)kregs->di;
+	struct vm_area_struct *vma = vmf->vma;
+	struct pt_regs *regs = current_pt_regs();
+	unsigned long addr = vmf->real_address;	/* ->address is page-aligned */
+	phys_addr_t phys;
+	int ret;
+
+	phys = ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+	rcu_read_lock();
+	if (!find_bar(phys, 1)) {
+		rcu_read_unlock();
+		return 0;	/* not a traced BAR: vfio maps it as usual */
+	}
+	ret = emulate_user(regs, vma, addr);
+	rcu_read_unlock();
+	if (ret && ret != -EAGAIN) {
+		pr_warn_ratelimited("%s[%d]: cannot emulate the access at %#lx to %#lx (%d)\n",
+				    current->comm, task_pid_nr(current), regs->ip, addr, ret);
+		kregs->ip = (unsigned long)user_fault_bad;
+		return 1;
+	}
+	atomic64_inc(&trap_faults);
+	kregs->ip = (unsigned long)user_fault_done;
+	return 1;
+}
+
+static struct kprobe kp_vfio = {
+	.symbol_name = "vfio_pci_mmap_fault",
+	.pre_handler = vfio_fault_pre,
+};
+
+static DEFINE_MUTEX(vfio_hook_lock);
+static bool vfio_hooked;
+
+/* vfio-pci-core is a module of its own: hook it whenever it is there. */
+static void vfio_hook(void)
+{
+	mutex_lock(&vfio_hook_lock);
+	if (!vfio_hooked) {
+		kp_vfio.addr = NULL;
+		kp_vfio.flags = 0;
+		vfio_hooked = !register_kprobe(&kp_vfio);
+	}
+	mutex_unlock(&vfio_hook_lock);
+}
+
+static void vfio_unhook(void)
+{
+	mutex_lock(&vfio_hook_lock);
+	if (vfio_hooked)
+		unregister_kprobe(&kp_vfio);
+	vfio_hooked = false;
+	mutex_unlock(&vfio_hook_lock);
+}
+
+static int vfio_module_event(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct module *mod = data;
+
+	if (strcmp(mod->name, "vfio_pci_core"))
+		return NOTIFY_DONE;
+	if (action == MODULE_STATE_LIVE)
+		vfio_hook();
+	else if (action == MODULE_STATE_GOING)
+		vfio_unhook();
+	return NOTIFY_OK;
+}
+
+static struct notifier_block vfio_module_nb = {
+	.notifier_call = vfio_module_event,
+};
+
 /* fixup_exception() returns this instead, when the fault was ours. */
 static noinline int handled(void)
 {
@@ -649,13 +859,18 @@ int pciem_trap_init(void)
 		return 0;
 	}
 	hooks_ready = true;
+	register_module_notifier(&vfio_module_nb);
+	vfio_hook();	/* fails quietly while vfio-pci-core is not loaded */
 	return 0;
 }
 
 void pciem_trap_exit(void)
 {
-	if (hooks_ready)
+	if (hooks_ready) {
+		unregister_module_notifier(&vfio_module_nb);
+		vfio_unhook();
 		unregister_kprobes(hooks, ARRAY_SIZE(hooks));
+	}
 	hooks_ready = false;
 	rcu_barrier();	/* kfree_rcu() callbacks run before the module goes */
 }

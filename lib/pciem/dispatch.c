@@ -67,6 +67,11 @@ static int handle(struct pciem_dev *d, const struct pciem_event *ev)
 	}
 }
 
+/*
+ * Each event leaves the ring only after its handler has run: the kernel
+ * takes "consumed" to mean "done" when it orders a later configuration
+ * access after earlier MMIO writes, as PCI orders them (docs/events.md).
+ */
 int pciem_dispatch(struct pciem_dev *d, int timeout_ms)
 {
 	struct pciem_event ev;
@@ -74,14 +79,15 @@ int pciem_dispatch(struct pciem_dev *d, int timeout_ms)
 
 	if (!d)
 		return -EINVAL;
-	ret = pciem_wait_event(d, &ev, timeout_ms);
+	ret = pciem_wait_event_peek(d, &ev, timeout_ms, false);
 	while (ret == 1) {
 		ret = handle(d, &ev);
+		pciem_event_done(d);
 		/* An answer nobody waits for any more (timed out) is not an error. */
 		if (ret < 0 && ret != -ENOENT)
 			return ret;
 		n++;
-		ret = pciem_wait_event(d, &ev, 0);
+		ret = pciem_wait_event_peek(d, &ev, 0, false);
 	}
 	return ret < 0 ? ret : n;
 }

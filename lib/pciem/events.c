@@ -43,7 +43,8 @@ struct pciem_shared_ring *pciem_ring(struct pciem_dev *d)
 	return d ? d->ring : NULL;
 }
 
-int pciem_next_event(struct pciem_dev *d, struct pciem_event *ev)
+/* Copy the oldest event without taking it: 1, 0 (empty) or -errno. */
+int pciem_peek_event(struct pciem_dev *d, struct pciem_event *ev)
 {
 	int head, tail;
 
@@ -57,13 +58,31 @@ int pciem_next_event(struct pciem_dev *d, struct pciem_event *ev)
 	if (head < 0 || head >= PCIEM_RING_SIZE || tail < 0 || tail >= PCIEM_RING_SIZE)
 		return -EIO;
 	memcpy(ev, &d->ring->events[tail], sizeof(*ev));
-	/* Release: the slot is free for the kernel only after we copied it. */
-	atomic_store_explicit(&d->ring->tail, (tail + 1) % PCIEM_RING_SIZE,
-			      memory_order_release);
 	return 1;
 }
 
-int pciem_wait_event(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms)
+/* Take the oldest event off the ring (after pciem_peek_event() returned 1). */
+void pciem_event_done(struct pciem_dev *d)
+{
+	int tail = atomic_load_explicit(&d->ring->tail, memory_order_relaxed);
+
+	/* Release: the slot is free for the kernel only after we are done with it. */
+	atomic_store_explicit(&d->ring->tail, (tail + 1) % PCIEM_RING_SIZE,
+			      memory_order_release);
+}
+
+int pciem_next_event(struct pciem_dev *d, struct pciem_event *ev)
+{
+	int ret = pciem_peek_event(d, ev);
+
+	if (ret == 1)
+		pciem_event_done(d);
+	return ret;
+}
+
+/* Wait for an event; @take: take it off the ring, else only peek at it. */
+int pciem_wait_event_peek(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms,
+			  bool take)
 {
 	struct pollfd p;
 	int ret;
@@ -71,7 +90,7 @@ int pciem_wait_event(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms
 	if (!d || !ev)
 		return -EINVAL;
 	for (;;) {
-		ret = pciem_next_event(d, ev);
+		ret = take ? pciem_next_event(d, ev) : pciem_peek_event(d, ev);
 		if (ret)
 			return ret;
 		p.fd = d->fd;
@@ -83,10 +102,15 @@ int pciem_wait_event(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms
 		if (ret < 0)
 			return -errno;
 		if (ret == 0)
-			return pciem_next_event(d, ev);
+			return take ? pciem_next_event(d, ev) : pciem_peek_event(d, ev);
 		if (p.revents & (POLLHUP | POLLERR))
 			return -EPIPE;
 	}
+}
+
+int pciem_wait_event(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms)
+{
+	return pciem_wait_event_peek(d, ev, timeout_ms, true);
 }
 
 int pciem_respond(struct pciem_dev *d, uint64_t seq, uint64_t data, int32_t status)

@@ -4,6 +4,7 @@
 #define PCIEM_LIB_INTERNAL_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 
 #include "pciem.h"
@@ -33,6 +34,11 @@ struct pciem_dev {
 	void *on_event_opaque[PCIEM_EVENT_RESET + 1];
 	volatile int stop;
 };
+
+int pciem_peek_event(struct pciem_dev *d, struct pciem_event *ev);
+void pciem_event_done(struct pciem_dev *d);
+int pciem_wait_event_peek(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms,
+			  bool take);
 
 /* ioctl() restarted on EINTR; -errno on failure. */
 static inline int xioctl(int fd, unsigned long req, void *arg)
