@@ -38,3 +38,9 @@ GUEST_BINS += $(BUILD)/guest/bin/pciem_dma_probe
 $(BUILD)/guest/bin/pciem_dma_probe: tests/guest/pciem_dma_probe.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static $< $(LIBPCIEM_SRCS) -o $@
+
+GUEST_BINS += $(BUILD)/guest/bin/vfio_region_rw
+
+$(BUILD)/guest/bin/vfio_region_rw: tests/guest/vfio_region_rw.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -static $< -o $@

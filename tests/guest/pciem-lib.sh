@@ -43,3 +43,10 @@ pool_entries() {
 	     inpool && match($0, /[^ ]/) > depth { print; next }
 	     { inpool = 0 }' /proc/iomem
 }
+
+# load_test_driver: (re)load the pciem_mmio_test driver, whatever an earlier
+# test left behind.
+load_test_driver() {
+	rmmod pciem_mmio_test 2>/dev/null
+	insmod /pciem/modules/pciem_mmio_test.ko || fail "insmod pciem_mmio_test"
+}

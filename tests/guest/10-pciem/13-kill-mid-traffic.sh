@@ -5,7 +5,7 @@
 . /pciem/tests/lib.sh
 . /pciem/tests/pciem-lib.sh
 load_pciem
-insmod /pciem/modules/pciem_mmio_test.ko || fail "insmod pciem_mmio_test"
+load_test_driver
 pciem_trap_test --serve > $PCIEM_TMP/serve.out 2>&1 &
 emu=$!
 wait_for "[ -s $PCIEM_TMP/serve.out ]" 30 || fail "emulator did not start"
