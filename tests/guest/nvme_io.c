@@ -18,6 +18,8 @@
  *                                result 0xRRRRRRRR" (status: SCT << 8 | SC,
  *                                DNR 0x4000); LEN bytes of data to/from a
  *                                zeroed buffer (opcode bit 0: to the device)
+ *   nvme_io discard|zeroout DISK OFFSET LEN
+ *                                BLKDISCARD / BLKZEROOUT on a byte range
  *
  * OPTS: --threads T (4), --count N (256), --seed S (1), --span BYTES (the
  * whole disk), --sync K (0: once at the end), --log FILE.
@@ -293,6 +295,26 @@ static int passthru(bool admin, int argc, char **argv)
 	return 0;
 }
 
+static int range_op(bool discard, int argc, char **argv)
+{
+	uint64_t r[2];
+	int fd;
+
+	if (argc < 3) {
+		fprintf(stderr, "nvme_io discard|zeroout DISK OFFSET LEN\n");
+		return 2;
+	}
+	r[0] = strtoull(argv[1], NULL, 0);
+	r[1] = strtoull(argv[2], NULL, 0);
+	fd = open(argv[0], O_RDWR);
+	if (fd < 0 || ioctl(fd, discard ? BLKDISCARD : BLKZEROOUT, r) < 0) {
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct job jobs[64];
@@ -306,6 +328,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "admin") || !strcmp(argv[1], "io"))
 		return passthru(!strcmp(argv[1], "admin"), argc - 2, argv + 2);
+	if (!strcmp(argv[1], "discard") || !strcmp(argv[1], "zeroout"))
+		return range_op(!strcmp(argv[1], "discard"), argc - 2, argv + 2);
 	if (!strcmp(argv[1], "rw"))
 		mode = 0;
 	else if (!strcmp(argv[1], "write"))

@@ -120,3 +120,27 @@ nvme_end() {
 		cat "$PCIEM_TMP/nvme.err"
 	fi
 }
+
+# mkfs_dev DEVICE: a fresh file system; sets FSTYPE.  ext4 with e2fsprogs'
+# mke2fs when the VM has it, else ext2 with busybox's (the ext4 driver
+# mounts both).
+mkfs_dev() {
+	if mke2fs -V >/dev/null 2>&1; then
+		FSTYPE=ext4
+		mke2fs -q -F -t ext4 "$1" || fail "mke2fs -t ext4 $1"
+	else
+		FSTYPE=ext2
+		mke2fs -F "$1" >/dev/null || fail "mke2fs $1"
+	fi
+	echo "ok: $FSTYPE file system on $1"
+}
+
+# fsck_dev WHO DEVICE: e2fsck -fn must find nothing (skipped without e2fsprogs).
+fsck_dev() {
+	if ! e2fsck -V >/dev/null 2>&1; then
+		info "$1: no e2fsck in the VM, not checked"
+		return 0
+	fi
+	e2fsck -fn "$2" >"$PCIEM_TMP/fsck.$1" 2>&1 || { cat "$PCIEM_TMP/fsck.$1"; fail "$1: e2fsck found errors"; }
+	echo "ok: $1: e2fsck clean"
+}
