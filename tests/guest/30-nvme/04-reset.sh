@@ -4,19 +4,43 @@
 # O_DIRECT I/O runs from four threads: the reset completes, the controller
 # is live again and the I/O finishes without an error and reads back
 # intact.  Three resets in a row, then a file system survives one too.
+#
+# QEMU 7.2's controller is reset between I/O runs instead: reset in the
+# middle of I/O it loses commands (they time out, Abort reports success,
+# and they time out again after every reset the driver then does), which
+# hangs the writer for good.
 . /pciem/tests/lib.sh
 . /pciem/tests/30-nvme/nvme-lib.sh
 
+# reset_ctrl WHO CTRL N
+reset_ctrl() {
+	echo 1 > /sys/class/nvme/$2/reset_controller || fail "$1: reset_controller"
+	wait_for "[ \$(cat /sys/class/nvme/$2/state) = live ]" 30 ||
+		fail "$1: not live after reset $3: $(cat /sys/class/nvme/$2/state)"
+	echo "ok: $1: live after reset $3"
+}
+
+reset_between_io() {
+	who=$1 disk=$2 ctrl=$3
+	check nvme_io rw /dev/$disk --threads 4 --count 300 --seed 20 --span 33554432
+	for n in 1 2 3; do
+		reset_ctrl $who $ctrl $n
+	done
+	check nvme_io rw /dev/$disk --threads 4 --count 300 --seed 21 --span 33554432
+	check nvme_io verify /dev/$disk --threads 4 --count 300 --seed 21 --span 33554432
+}
+
 reset_during_io() {
 	who=$1 disk=$2 ctrl=$3
+	if [ $who = qemu ]; then
+		reset_between_io "$@"
+		return
+	fi
 	nvme_io rw /dev/$disk --threads 4 --count 1500 --seed 21 --span 33554432 >io.$who 2>&1 &
 	io=$!
 	sleep 1
 	for n in 1 2 3; do
-		echo 1 > /sys/class/nvme/$ctrl/reset_controller || fail "$who: reset_controller"
-		wait_for "[ \$(cat /sys/class/nvme/$ctrl/state) = live ]" 30 ||
-			fail "$who: not live after reset $n: $(cat /sys/class/nvme/$ctrl/state)"
-		echo "ok: $who: live after reset $n"
+		reset_ctrl $who $ctrl $n
 		sleep 0.5
 	done
 	wait $io
@@ -33,7 +57,8 @@ fs_reset() {
 	mkfs_dev /dev/$disk
 	check mount -t $FSTYPE /dev/$disk "$MNT"
 	dd if=/dev/urandom of="$MNT/a" bs=1M count=8 2>/dev/null
-	echo 1 > /sys/class/nvme/$ctrl/reset_controller || fail "$who: reset_controller"
+	sync
+	reset_ctrl $who $ctrl 4
 	dd if=/dev/urandom of="$MNT/b" bs=1M count=8 2>/dev/null
 	sum=$(cat "$MNT/a" "$MNT/b" | md5sum)
 	sync

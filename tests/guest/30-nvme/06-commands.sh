@@ -58,8 +58,9 @@ ours_only() {
 	expect "Delete I/O CQ 0 (QEMU: 0x100)" $who "0x101 dnr" admin $C 0x04 0 0
 	expect "Get Log Page, unsupported log 0x7f (Invalid Log Page)" $who "0x109 dnr" admin $C 0x02 0 0x000f007f 0 0 64
 	expect "Identify namespace 2 (beyond NN)" $who "0x00b dnr" admin $C 0x06 2 0x00 0 0 4096
-	expect "Read of namespace 2" $who "0x00b dnr" io $D 0x02 2 0 0 0 4096
-	expect "Read with SGL data pointer (PSDT 01)" $who "0x002 dnr" io $D 0x02 1 0 0 0 0
+	expect "Create I/O SQ 4 on CQ 4, which does not exist" $who "0x100 dnr" admin $C 0x01 0 0x003f0004 0x40001 0 4096
+	expect "Create I/O CQ 4 with interrupt vector 100" $who "0x108 dnr" admin $C 0x05 0 0x003f0004 0x640003 0 4096
+	expect "Create I/O SQ 1, in use" $who "0x101 dnr" admin $C 0x01 0 0x003f0001 0x10001 0 4096
 	r=$(st $who admin $C 0x08 0 0xffff0000)
 	check_eq "Abort of an unknown command: not aborted" "status 0x000 result 0x00000001" "$r"
 	r=$(st $who admin $C 0x0a 0 0x07)
