@@ -4,21 +4,21 @@
 # device emulated from userspace appears on the machine.
 
 # ===================== the emulated device (edit here) =====================
-# How the demo creates its device.  pciemctl is still being written: when
-# its usage changes, change these lines only.
+# How the demo creates its device.  The device ID is one pci.ids does not
+# name, so lspci shows the description, not some other product's name.
 DEMO_VENDOR=1b36
-DEMO_DEVICE=0001
+DEMO_DEVICE=00f0
 demo_create_device() {
 	pciemctl create --vendor 0x$DEMO_VENDOR --device 0x$DEMO_DEVICE \
 		--class 0x018000 \
 		--bar 0:16K --bar 2:1M:64,prefetch \
-		--cap msi:4,64,mask --cap msix:0:0x2000:0x3000:8 \
+		--cap msi:2,64,mask --cap msix:0:0x2000:0x3000:8 \
 		--cap pm --cap pcie --cap pasid:20 --cap vsec &
 	DEMO_PID=$!
 }
-DEMO_CMD_TEXT='pciemctl create --vendor 0x1b36 --device 0x0001 --class 0x018000
+DEMO_CMD_TEXT='pciemctl create --vendor 0x1b36 --device 0x00f0 --class 0x018000
       --bar 0:16K --bar 2:1M:64,prefetch
-      --cap msi:4,64,mask --cap msix:0:0x2000:0x3000:8
+      --cap msi:2,64,mask --cap msix:0:0x2000:0x3000:8
       --cap pm --cap pcie --cap pasid:20 --cap vsec &'
 # ===========================================================================
 
