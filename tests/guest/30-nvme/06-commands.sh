@@ -79,13 +79,15 @@ sync
 before=$(stat -c %b "$NVME_FILE")
 check nvme_io discard $D 1048576 4194304
 check nvme_io zeroout $D 6291456 1048576
+# (Measured before anything reads the holes: on tmpfs a read through
+# pciem-nvme's mapping of FILE fills a hole with a page of zeroes.)
+after=$(stat -c %b "$NVME_FILE")
 echo 3 > /proc/sys/vm/drop_caches
 zero=$(dd if=/dev/zero bs=1M count=4 2>/dev/null | md5sum)
 check_eq "deallocated range reads zeroes" "$zero" "$(dd if=$D bs=1M skip=1 count=4 iflag=direct 2>/dev/null | md5sum)"
 check_eq "FILE holds zeroes there" "$zero" "$(dd if=$NVME_FILE bs=1M skip=1 count=4 2>/dev/null | md5sum)"
 zero1=$(dd if=/dev/zero bs=1M count=1 2>/dev/null | md5sum)
 check_eq "zeroed range reads zeroes" "$zero1" "$(dd if=$D bs=1M skip=6 count=1 iflag=direct 2>/dev/null | md5sum)"
-after=$(stat -c %b "$NVME_FILE")
 info "FILE: $before blocks allocated before, $after after"
 [ "$after" -lt "$before" ] || fail "no hole punched in FILE"
 nvme_stop_ours
