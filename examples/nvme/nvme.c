@@ -233,9 +233,13 @@ struct ctrl {
 	struct timespec started;
 
 	atomic_bool warned_irq;
+
+	/* --stats: where the work went (printed at the end). */
+	atomic_ullong st_cmds, st_fetches, st_posts, st_irqs, st_doorbells, st_sleeps, st_arms;
 };
 
 static volatile sig_atomic_t stop_requested;
+static bool print_stats, no_dbbuf;
 static long spin_ns;		/* --poll-us: how long an idle queue polls (ns) */
 
 static void on_signal(int sig)
@@ -359,6 +363,7 @@ static void raise_irq(struct ctrl *c, struct cq *cq)
 	if (!cq->ien)
 		return;
 	ret = pciem_irq_raise(c->d, cq->vector);
+	atomic_fetch_add_explicit(&c->st_irqs, 1, memory_order_relaxed);
 	/* -ENOTCONN: MSI-X off (the driver is resetting); the entries are there. */
 	if (ret < 0 && ret != -ENOTCONN && !atomic_exchange(&c->warned_irq, true))
 		fprintf(stderr, "pciem-nvme: interrupt %u: %s\n", cq->vector, pciem_strerror(ret));
@@ -424,6 +429,7 @@ static bool post(struct ctrl *c, struct cq *cq, struct cqe *e, unsigned int n, a
 			run = cq->size - cq->tail;
 		for (i = 0; i < run; i++)
 			e[i].status = (uint16_t)((e[i].status << 1) | cq->phase);
+		atomic_fetch_add_explicit(&c->st_posts, 1, memory_order_relaxed);
 		if (pciem_dma_write(c->d, cq->base + (uint64_t)cq->tail * 16, e, run * 16) < 0) {
 			/* The host took the queue away: nothing more to do. */
 			ok = false;
@@ -522,7 +528,7 @@ static void identify_ctrl(struct ctrl *c, uint8_t *id)
 	put32(id + 80, 0x00010400);		/* VER */
 	put32(id + 88, 10000000);		/* RTD3E: 10 s (shutdown timeout) */
 	id[111] = 1;				/* CNTRLTYPE: I/O controller */
-	put16(id + 256, 1u << 8);		/* OACS: Doorbell Buffer Config */
+	put16(id + 256, no_dbbuf ? 0 : 1u << 8);	/* OACS: Doorbell Buffer Config */
 	id[258] = ACL;
 	id[259] = AERL;
 	id[260] = 0x03;				/* FRMW: 1 slot, slot 1 read-only */
@@ -999,7 +1005,7 @@ static uint16_t admin_cmd(struct ctrl *c, struct sq *sq, const struct sqe *cmd, 
 		pthread_mutex_unlock(&c->aerlock);
 		return NO_COMPLETION;
 	case 0x7c:
-		return admin_dbbuf(c, cmd);
+		return no_dbbuf ? SC_INVALID_OPCODE : admin_dbbuf(c, cmd);
 	default:
 		return SC_INVALID_OPCODE;
 	}
@@ -1224,6 +1230,7 @@ static unsigned int sq_arm(struct ctrl *c, struct sq *sq, unsigned int head)
 	uint32_t ei = head;
 	uint64_t old;
 
+	atomic_fetch_add_explicit(&c->st_arms, 1, memory_order_relaxed);
 	if (pciem_dma_write(c->d, c->dbbuf_eis + 2u * sq->qid * 4, &ei, 4) < 0)
 		return atomic_load(&sq->db_tail);
 	if (pciem_dma_atomic(c->d, c->dbbuf_dbs + 2u * sq->qid * 4, PCIEM_ATOMIC_FETCH_ADD, 0, 0,
@@ -1274,6 +1281,7 @@ static void *sq_thread(void *arg)
 			ndone = 0;
 		}
 		if (tail == head) {
+			atomic_fetch_add_explicit(&c->st_sleeps, 1, memory_order_relaxed);
 			pthread_mutex_lock(&sq->lock);
 			while (!sq->kick && !atomic_load(&sq->stop))
 				pthread_cond_wait(&sq->cond, &sq->lock);
@@ -1284,6 +1292,8 @@ static void *sq_thread(void *arg)
 		n = tail > head ? tail - head : sq->size - head;
 		if (n > BATCH)
 			n = BATCH;
+		atomic_fetch_add_explicit(&c->st_fetches, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&c->st_cmds, n, memory_order_relaxed);
 		if (pciem_dma_read(c->d, sq->base + (uint64_t)head * 64, sq->cmds, n * 64) < 0) {
 			/* The queue's memory is gone: the host is tearing down. */
 			csts_update(c, 0, CSTS_CFS);
@@ -1467,6 +1477,7 @@ static void on_doorbell(void *opaque, unsigned int bar, uint64_t off, unsigned i
 			return;
 		}
 		atomic_store(&sq->db_tail, (uint32_t)val);
+		atomic_fetch_add_explicit(&c->st_doorbells, 1, memory_order_relaxed);
 		sq_kick(sq);
 	} else {
 		struct cq *cq = &c->cq[qid];
@@ -1795,7 +1806,10 @@ static const char usage[] =
 	"  --attach            join pciem.ko's pciem_attach_bus instead of a host\n"
 	"                      bridge of its own\n"
 	"  --poll-us US        how long an idle I/O queue keeps polling its shadow\n"
-	"                      doorbell before it sleeps (default 0: it sleeps at once)\n";
+	"                      doorbell before it sleeps (default 0: it sleeps at once)\n"
+	"  --stats             at the end, print what the queues did (stderr)\n"
+	"  --no-shadow-doorbells  do not offer Doorbell Buffer Config: every\n"
+	"                      doorbell write traps\n";
 
 int main(int argc, char **argv)
 {
@@ -1808,6 +1822,8 @@ int main(int argc, char **argv)
 		{ "read-only", no_argument, NULL, 'r' },
 		{ "attach", no_argument, NULL, 'a' },
 		{ "poll-us", required_argument, NULL, 'p' },
+		{ "stats", no_argument, NULL, 'T' },
+		{ "no-shadow-doorbells", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1872,6 +1888,12 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			attach = true;
+			break;
+		case 'T':
+			print_stats = true;
+			break;
+		case 'D':
+			no_dbbuf = true;
 			break;
 		case 'p':
 			v = strtoul(optarg, &end, 0);
@@ -1941,6 +1963,13 @@ int main(int argc, char **argv)
 	if (!c->ro && fsync(c->fd) < 0)
 		fprintf(stderr, "pciem-nvme: fsync: %s\n", strerror(errno));
 	guardian_stop();
+	if (print_stats)
+		fprintf(stderr, "pciem-nvme: %llu commands in %llu fetches; %llu CQ writes, "
+			"%llu interrupts; %llu trapped SQ doorbell writes; %llu sleeps, %llu "
+			"EventIdx updates\n", (unsigned long long)c->st_cmds,
+			(unsigned long long)c->st_fetches, (unsigned long long)c->st_posts,
+			(unsigned long long)c->st_irqs, (unsigned long long)c->st_doorbells,
+			(unsigned long long)c->st_sleeps, (unsigned long long)c->st_arms);
 	pciem_destroy(c->d);	/* the controller leaves the bus */
 	close(c->fd);
 	return ret < 0 ? 1 : 0;

@@ -9,6 +9,8 @@
  *                                writes and log "THREAD INDEX" (all writes up
  *                                to INDEX durable) to --log FILE; COUNT 0 runs
  *                                until an error
+ *   nvme_io randread DISK [OPTS] COUNT random 4 KiB O_DIRECT reads per thread
+ *                                anywhere in the span; prints IOPS
  *   nvme_io verify DISK [OPTS]   reads back what write/rw wrote (with --log:
  *                                only what the log says was made durable)
  *   nvme_io admin CTRL OPC [NSID CDW10 CDW11 CDW12 LEN]
@@ -41,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BS 4096u
@@ -133,7 +136,7 @@ static bool check(unsigned int t, uint64_t block, const uint64_t *got, uint64_t 
 
 struct job {
 	unsigned int t;
-	int mode;	/* 0 rw, 1 write, 2 verify */
+	int mode;	/* 0 rw, 1 write, 2 verify, 3 randread */
 	uint64_t limit;	/* verify: how many of the order */
 };
 
@@ -169,6 +172,20 @@ static void *worker(void *arg)
 	}
 	if (j->mode == 2 && j->limit < n)
 		n = j->limit;
+	if (j->mode == 3) {
+		uint64_t s = seed ^ (j->t + 7) * 0x9e37ull;
+
+		for (i = 0; i < count && !ret; i++) {
+			ret = xpread(fd, buf, splitmix(&s) % nblocks);
+			if (!ret)
+				atomic_fetch_add(&nreads, 1);
+		}
+		if (ret) {
+			fprintf(stderr, "thread %u: read: %s\n", j->t, strerror(-ret));
+			atomic_fetch_add(&failures, 1);
+		}
+		n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		if (j->mode == 2) {
 			ret = xpread(fd, buf, o[i]);
@@ -199,7 +216,7 @@ static void *worker(void *arg)
 			log_durable(j->t, i + 1);
 		}
 	}
-	if (!ret && j->mode != 2) {
+	if (!ret && j->mode != 2 && j->mode != 3) {
 		if (fdatasync(fd) < 0)
 			ret = -errno;
 		else
@@ -320,6 +337,8 @@ int main(int argc, char **argv)
 	struct job jobs[64];
 	pthread_t tids[64];
 	uint64_t limit[64], size = 0;
+	struct timespec t0, t1;
+	double secs;
 	int mode, fd, i;
 
 	if (argc < 3) {
@@ -336,6 +355,8 @@ int main(int argc, char **argv)
 		mode = 1;
 	else if (!strcmp(argv[1], "verify"))
 		mode = 2;
+	else if (!strcmp(argv[1], "randread"))
+		mode = 3;
 	else
 		return fprintf(stderr, "nvme_io: unknown mode %s\n", argv[1]), 2;
 	disk = argv[2];
@@ -381,6 +402,7 @@ int main(int argc, char **argv)
 		if (logfd < 0)
 			return fprintf(stderr, "nvme_io: %s: %s\n", logpath, strerror(errno)), 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < (int)nthreads; i++) {
 		jobs[i] = (struct job){ .t = (unsigned int)i, .mode = mode, .limit = limit[i] };
 		if (pthread_create(&tids[i], NULL, worker, &jobs[i]))
@@ -388,6 +410,11 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < (int)nthreads; i++)
 		pthread_join(tids[i], NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (mode == 3)
+		printf("randread %s: %llu reads in %.2f s, %.0f IOPS, %u threads\n", disk,
+		       (unsigned long long)nreads, secs, secs > 0 ? nreads / secs : 0.0, nthreads);
 	printf("%s %s: %llu writes, %llu reads, %u threads, %d failures\n", argv[1], disk,
 	       (unsigned long long)nwrites, (unsigned long long)nreads, nthreads,
 	       atomic_load(&failures));

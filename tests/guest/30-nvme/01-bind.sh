@@ -4,7 +4,8 @@
 # controller: class 010802, a live controller whose identity (model,
 # serial, firmware, NQN) is what pciem-nvme was told, one namespace of
 # FILE's size, one I/O queue per CPU with an MSI-X vector each; the
-# namespace reads back what FILE holds.  SIGTERM ends pciem-nvme with
+# namespace reads back what FILE holds, also after the driver was unbound
+# and bound again.  SIGTERM ends pciem-nvme with
 # status 0 and its controller leaves the bus.
 . /pciem/tests/lib.sh
 . /pciem/tests/30-nvme/nvme-lib.sh
@@ -46,6 +47,19 @@ check_eq "namespace contents = FILE" "$want" "$got"
 got=$(dd if=/dev/$OUR_DISK bs=1M skip=3 count=5 2>/dev/null | md5sum | cut -d' ' -f1)
 want=$(dd if="$NVME_FILE" bs=1M skip=3 count=5 2>/dev/null | md5sum | cut -d' ' -f1)
 check_eq "a range through the page cache" "$want" "$got"
+
+# Unbound (the driver shuts the controller down) and bound again (it
+# resets and enables it): the namespace comes back with the same contents.
+echo "$OUR_ADDR" > /sys/bus/pci/drivers/nvme/unbind || fail "unbind"
+wait_for "[ ! -e $OUR_PCI/driver ]" 30 || fail "still bound"
+echo "$OUR_ADDR" > /sys/bus/pci/drivers/nvme/bind || fail "bind"
+wait_for "nvme_ctrl_of $OUR_PCI >/dev/null && nvme_disk_of \$(nvme_ctrl_of $OUR_PCI) >/dev/null" 30 ||
+	fail "no namespace after binding again"
+OUR_CTRL=$(nvme_ctrl_of "$OUR_PCI")
+OUR_DISK=$(nvme_disk_of "$OUR_CTRL")
+want=$(md5sum <"$NVME_FILE" | cut -d' ' -f1)
+got=$(dd if=/dev/$OUR_DISK bs=1M iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1)
+check_eq "namespace contents after unbind and bind" "$want" "$got"
 
 nvme_stop_ours
 [ ! -e /sys/class/nvme/$OUR_CTRL ] || fail "$OUR_CTRL still there"
