@@ -3,7 +3,8 @@
 # A controller reset the driver performs (sysfs reset_controller) while
 # O_DIRECT I/O runs from four threads: the reset completes, the controller
 # is live again and the I/O finishes without an error and reads back
-# intact.  Three resets in a row, then a file system survives one too.
+# intact.  Three resets in a row, then a file system survives one too, and
+# I/O goes on after a PCI function reset.
 #
 # QEMU 7.2's controller is reset between I/O runs instead: reset in the
 # middle of I/O it loses commands (they time out, Abort reports success,
@@ -70,9 +71,23 @@ fs_reset() {
 	check umount "$MNT"
 }
 
+# A PCI function reset (sysfs "reset": Function Level Reset for ours): the
+# driver quiesces, the function resets, the driver brings the controller
+# back, I/O goes on.
+fn_reset() {
+	who=$1 disk=$2 ctrl=$3
+	pci=$(readlink -f /sys/class/nvme/$ctrl/device)
+	info "$who: reset methods: $(cat $pci/reset_method 2>/dev/null)"
+	echo 1 > $pci/reset || fail "$who: function reset"
+	wait_for "[ \$(cat /sys/class/nvme/$ctrl/state) = live ]" 30 || fail "$who: not live after the function reset"
+	echo "ok: $who: live after a function reset"
+	check nvme_io rw /dev/$disk --threads 2 --count 100 --seed 22 --span 33554432
+}
+
 nvme_begin
 nvme_start_ours "$NVME_FILE"
 for_both reset_during_io
 for_both fs_reset
+for_both fn_reset
 nvme_end
 pass
