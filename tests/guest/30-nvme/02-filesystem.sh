@@ -1,6 +1,7 @@
 #!/bin/sh
 # timeout: 400
-# A file system on each controller: mke2fs (ext4, or ext2 with busybox's), mount, write files, sync,
+# A file system on each controller: mke2fs (ext4; ext2 if the VM has only
+# busybox's), mount, write files, sync,
 # unmount, drop caches, mount again and verify every checksum; e2fsck finds
 # it clean.  pciem-nvme is then stopped (SIGTERM: the driver shuts the
 # controller down, FILE is flushed) and started again on the same FILE: the

@@ -123,11 +123,15 @@ nvme_end() {
 
 # mkfs_dev DEVICE: a fresh file system; sets FSTYPE.  ext4 with e2fsprogs'
 # mke2fs when the VM has it, else ext2 with busybox's (the ext4 driver
-# mounts both).
+# mounts both).  Busybox's sh runs its own applet for a bare "mke2fs", so
+# e2fsprogs' is called by its path.
 mkfs_dev() {
-	if mke2fs -V >/dev/null 2>&1; then
+	for _m in /usr/sbin/mke2fs /sbin/mke2fs ""; do
+		[ -n "$_m" ] && [ -x "$_m" ] && "$_m" -V >/dev/null 2>&1 && break
+	done
+	if [ -n "$_m" ]; then
 		FSTYPE=ext4
-		mke2fs -q -F -t ext4 "$1" || fail "mke2fs -t ext4 $1"
+		"$_m" -q -F -t ext4 "$1" || fail "mke2fs -t ext4 $1"
 	else
 		FSTYPE=ext2
 		mke2fs -F "$1" >/dev/null || fail "mke2fs $1"
