@@ -15,7 +15,7 @@
 #                      quick run, "-n 5000 -g 300"); see bench/pciem_bench.c
 #   PCIEM_CACHE, PCIEM_VM_TIMEOUT, PCIEM_VM_APPEND   as for vm/run-tests.sh
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 repo=$PWD
 build=$repo/build
 out=$build/bench
