@@ -47,6 +47,9 @@ u32 pciem_cfg_read(struct pciem_device *dev, int where, int size)
 	unsigned long flags;
 	u32 val;
 
+	/* The emulator is gone: the function reads as absent (all ones). */
+	if (READ_ONCE(dev->dead))
+		return size == 4 ? ~0u : (1u << (size * 8)) - 1;
 	pciem_events_order_writes(dev);
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
 	val = pcfg_read(dev->cfg, where, size);
@@ -62,6 +65,8 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val)
 	unsigned long flags;
 	u32 pending, now;
 
+	if (READ_ONCE(dev->dead))
+		return;
 	pciem_events_order_writes(dev);
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
 	pcfg_write(dev->cfg, where, size, val);
@@ -487,9 +492,27 @@ int pciem_bus_add(struct pciem_device *dev)
 	return ret;
 }
 
+/*
+ * The emulator has gone (its file was closed): like a surprise removal, the
+ * function is marked disconnected and reads all ones, in configuration space
+ * and in every BAR, so a bound driver sees at once that its device is gone
+ * instead of waiting out timeouts against a device nobody runs any more.
+ */
+static void surprise_removal(struct pciem_device *dev)
+{
+	int i;
+
+	dev->pdev->error_state = pci_channel_io_perm_failure;
+	for (i = 0; i < PCFG_NUM_BARS; i++)
+		if (dev->bars[i].kva)
+			memset_io(dev->bars[i].kva, 0xff, dev->bars[i].alloc);
+}
+
 /* Unbinds the driver (its remove() runs) and takes the device off the bus. */
 void pciem_bus_remove(struct pciem_device *dev)
 {
+	if (dev->pdev && READ_ONCE(dev->dead))
+		surprise_removal(dev);
 	mutex_lock(&topology_lock);
 	pci_lock_rescan_remove();
 	if (dev->abus)
