@@ -42,7 +42,10 @@ vm_boot() {
 	# preempt=full: a driver spinning on a trapped MMIO read stays
 	# preemptible, so the emulator gets a CPU even when every CPU waits for
 	# it (docs/ARCHITECTURE.md, "MMIO trapping").
-	local append="console=ttyS0,115200 intel_iommu=on mem=$GUEST_MEM_LIMIT preempt=full panic=1 log_buf_len=8M rdinit=/init $*"
+	# clearcpuid=erms,fsrm: QEMU's TCG runs "rep movsb" a byte at a time,
+	# which no real CPU does; without ERMS/FSRM the kernel copies (DMA,
+	# copy_to_user) with 8-byte moves instead (bench/RESULTS.md).
+	local append="console=ttyS0,115200 intel_iommu=on mem=$GUEST_MEM_LIMIT preempt=full clearcpuid=erms,fsrm panic=1 log_buf_len=8M rdinit=/init $*"
 	local work res fifo line partial= mline mpartial= st
 	work=$(mktemp -d "$VM_OUT/.boot.XXXXXX")
 	VM_BOOT_WORK=$work
