@@ -22,7 +22,7 @@ out=$build/bench
 payload=$out/guest
 
 for f in "$build/guest/modules/pciem.ko" "$build/guest/modules/pciem_bench.ko" \
-	"$out/bin/pciem_bench"; do
+	"$out/bin/pciem_bench" "$build/guest/bin/pciem-nvme" "$build/guest/bin/nvme_io"; do
 	[ -e "$f" ] || { echo "bench: $f is missing: run make bench" >&2; exit 1; }
 done
 
@@ -30,7 +30,12 @@ rm -rf "$payload"
 mkdir -p "$payload/modules" "$payload/bin" "$payload/tests/90-bench"
 cp "$build/guest/modules/pciem.ko" "$build/guest/modules/pciem_bench.ko" "$payload/modules/"
 cp "$out/bin/pciem_bench" "$payload/bin/"
-cp tests/guest/lib.sh "$payload/tests/"
+# The NVMe benchmark (guest/20-nvme-bench.sh): pciem-nvme, nvme_io and the
+# 30-nvme tests' helpers.
+cp "$build/guest/bin/pciem-nvme" "$build/guest/bin/nvme_io" "$payload/bin/"
+mkdir -p "$payload/tests/30-nvme"
+cp tests/guest/lib.sh tests/guest/pciem-lib.sh "$payload/tests/"
+cp tests/guest/30-nvme/nvme-lib.sh "$payload/tests/30-nvme/"
 cp bench/guest/*.sh "$payload/tests/90-bench/"
 chmod +x "$payload"/tests/90-bench/*.sh
 printf '%s\n' "${PCIEM_BENCH_ARGS:-}" >"$payload/tests/90-bench/bench.args"
@@ -96,12 +101,28 @@ res=$out/results-$stamp.md
 	echo "### Where the time goes"
 	echo
 	field INFO | sed 's/^/- /'
+	echo
+	echo "### NVMe: pciem-nvme against QEMU's -device nvme (median of 3 rounds)"
+	echo
+	echo "| benchmark | pciem-nvme | QEMU nvme | ratio | target | met |"
+	echo "|---|---|---|---|---|---|"
+	field NVME | row
+	echo
+	echo "| round | seq. write MiB/s (ours / QEMU) | seq. read MiB/s (ours / QEMU) | random read IOPS (ours / QEMU) |"
+	echo "|---|---|---|---|"
+	field NVMERUN | row
+	echo
+	echo "#### NVMe profile: pciem-nvme --stats, one workload per run"
+	echo
+	echo "| workload | result | pciem-nvme --stats |"
+	echo "|---|---|---|"
+	field NVMEPROF | row
 } >"$res"
 echo
 cat "$res"
 echo
 echo "bench: results in ${res#"$repo"/}"
-if [ $rc != 0 ] || [ -z "$(field LAT)" ]; then
+if [ $rc != 0 ] || [ -z "$(field LAT)" ] || [ -z "$(field NVME)" ]; then
 	echo "bench: the benchmark run did not complete (see $log)" >&2
 	exit 1
 fi
