@@ -298,8 +298,6 @@ int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 siz
 
 /* ---- ordering ------------------------------------------------------------- */
 
-#define FLUSH_WAIT_MS 50
-
 /* Has the emulator finished with every event up to @seq?  ev->lock held. */
 static bool done_up_to(struct pciem_events *ev, u64 seq)
 {
@@ -315,9 +313,9 @@ static bool done_up_to(struct pciem_events *ev, u64 seq)
 
 /*
  * PCI ordering: a configuration access does not pass the MMIO writes the
- * driver posted before it.  So before one is served, wait (briefly, at most
- * FLUSH_WAIT_MS) until the emulator has finished with every MMIO_WRITE event
- * queued so far — libpciem's dispatcher takes an event off the ring only
+ * driver posted before it.  So before one is served, wait (at most
+ * pciem_read_timeout_ms, as for a read) until the emulator has finished with
+ * every MMIO_WRITE event queued so far — libpciem's dispatcher takes an event off the ring only
  * after its handler ran.  Not from the emulator's own thread, which would
  * wait for itself.
  */
@@ -331,7 +329,7 @@ void pciem_events_order_writes(struct pciem_device *dev)
 
 	if (target <= READ_ONCE(ev->ordered_seq) || pciem_emulator_is_current(dev))
 		return;
-	deadline = ktime_add_ms(ktime_get(), FLUSH_WAIT_MS);
+	deadline = ktime_add_ms(ktime_get(), pciem_read_timeout_ms);
 	for (;;) {
 		raw_spin_lock_irqsave(&ev->lock, flags);
 		done = done_up_to(ev, target);

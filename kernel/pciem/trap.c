@@ -345,17 +345,52 @@ fault:
 	return -EFAULT;
 }
 
-/* One element of a MOVS/STOS, at either end trapped or plain kernel memory. */
-static int element_read(struct pt_regs *regs, unsigned long va, unsigned int width, u64 *v)
+/*
+ * Where the faulting instruction runs: kernel addresses (trapped through
+ * trap_maps) or a user process's VFIO mapping of a BAR (@vma).
+ */
+struct access_space {
+	struct vm_area_struct *vma;	/* NULL: the kernel */
+};
+
+static struct trap_bar *resolve_user(struct vm_area_struct *vma, unsigned long va,
+				     unsigned int width, u64 *off);
+
+static struct trap_bar *space_resolve(const struct access_space *sp, unsigned long va,
+				      unsigned int width, u64 *off)
+{
+	return sp->vma ? resolve_user(sp->vma, va, width, off) : resolve(va, width, off);
+}
+
+/* The other end of a MOVS/STOS: ordinary memory of the same space. */
+static int plain_read(const struct access_space *sp, unsigned long va, unsigned int width,
+		      u64 *v)
+{
+	*v = 0;
+	if (sp->vma)
+		return copy_from_user_nofault(v, (void __user *)va, width) ? -EFAULT : 0;
+	return copy_from_kernel_nofault(v, (void *)va, width) ? -EFAULT : 0;
+}
+
+static int plain_write(const struct access_space *sp, unsigned long va, unsigned int width,
+		       u64 v)
+{
+	if (sp->vma)
+		return copy_to_user_nofault((void __user *)va, &v, width) ? -EFAULT : 0;
+	return kernel_write_nofault(va, width, v);
+}
+
+/* One element of a MOVS/STOS, at either end trapped or plain memory. */
+static int element_read(struct pt_regs *regs, const struct access_space *sp, unsigned long va,
+			unsigned int width, u64 *v)
 {
 	struct trap_bar *tb;
 	u64 off;
 
-	tb = resolve(va, width, &off);
+	tb = space_resolve(sp, va, width, &off);
 	if (tb)
 		return bar_read(tb, off, width, regs, va, v);
-	*v = 0;
-	return copy_from_kernel_nofault(v, (void *)va, width) ? -EFAULT : 0;
+	return plain_read(sp, va, width, v);
 }
 
 /*
@@ -363,15 +398,16 @@ static int element_read(struct pt_regs *regs, unsigned long va, unsigned int wid
  * an answer: it cannot be retried without asking again, so an event that
  * finds ring and backlog full for pciem_ring_wait_ms is dropped and counted.
  */
-static int element_write(unsigned long va, unsigned int width, u64 v)
+static int element_write(const struct access_space *sp, unsigned long va, unsigned int width,
+			 u64 v)
 {
 	struct trap_bar *tb;
 	u64 off;
 	int ret;
 
-	tb = resolve(va, width, &off);
+	tb = space_resolve(sp, va, width, &off);
 	if (!tb)
-		return kernel_write_nofault(va, width, v);
+		return plain_write(sp, va, width, v);
 	while ((ret = bar_write(tb, off, width, v)) == -EAGAIN)
 		udelay(1);
 	return ret;
@@ -384,7 +420,8 @@ static int element_write(unsigned long va, unsigned int width, u64 v)
  * as the CPU itself may interrupt a REP string instruction between
  * elements.  Returns 0 when the whole instruction is done.
  */
-static int emulate_string(struct pt_regs *regs, const struct mmio_insn *in)
+static int emulate_string(struct pt_regs *regs, const struct access_space *sp,
+			  const struct mmio_insn *in)
 {
 	long step = (regs->flags & X86_EFLAGS_DF) ? -(long)in->width : in->width;
 	unsigned long count = in->rep ? regs->cx : 1;
@@ -393,13 +430,13 @@ static int emulate_string(struct pt_regs *regs, const struct mmio_insn *in)
 
 	while (count) {
 		if (in->op == MMIO_INSN_MOVS) {
-			ret = element_read(regs, regs->si, in->width, &v);
+			ret = element_read(regs, sp, regs->si, in->width, &v);
 			if (ret)
 				return ret;
 		} else {
 			v = mmio_insn_store_value(in, regs->ax);
 		}
-		ret = element_write(regs->di, in->width, v);
+		ret = element_write(sp, regs->di, in->width, v);
 		if (ret)
 			return ret;
 		if (in->op == MMIO_INSN_MOVS)
@@ -412,8 +449,11 @@ static int emulate_string(struct pt_regs *regs, const struct mmio_insn *in)
 	return 0;
 }
 
-/* 0: done, RIP advanced; -EAGAIN: retry the instruction; else: not ours to fix. */
-static int emulate(struct pt_regs *regs, unsigned long addr)
+/*
+ * Perform the instruction at regs->ip that faulted on @addr.  0: done, RIP
+ * advanced; -EAGAIN: retry the instruction; else: not ours to fix.
+ */
+static int emulate(struct pt_regs *regs, unsigned long addr, const struct access_space *sp)
 {
 	u8 code[MMIO_INSN_MAX_LEN];
 	struct mmio_insn in;
@@ -422,16 +462,20 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 	u64 off, v;
 	int ret;
 
+	if (sp->vma && !user_64bit_mode(regs))
+		return -EOPNOTSUPP;
 	/* Fetch what is readable of the instruction (it may end at a page). */
-	for (avail = MMIO_INSN_MAX_LEN; avail; avail--)
-		if (!copy_from_kernel_nofault(code, (void *)regs->ip, avail))
+	for (avail = MMIO_INSN_MAX_LEN; avail; avail--) {
+		if (sp->vma ? !copy_from_user_nofault(code, (void __user *)regs->ip, avail) :
+			      !copy_from_kernel_nofault(code, (void *)regs->ip, avail))
 			break;
+	}
 	if (!avail || mmio_insn_decode(code, avail, &in))
 		return -EOPNOTSUPP;
 
 	switch (in.op) {
 	case MMIO_INSN_LOAD:
-		tb = resolve(addr, in.width, &off);
+		tb = space_resolve(sp, addr, in.width, &off);
 		if (!tb)
 			return -EFAULT;
 		ret = bar_read(tb, off, in.width, regs, addr, &v);
@@ -440,7 +484,7 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 		*reg_ptr(regs, in.reg) = mmio_insn_load_result(&in, *reg_ptr(regs, in.reg), v);
 		break;
 	case MMIO_INSN_STORE:
-		tb = resolve(addr, in.width, &off);
+		tb = space_resolve(sp, addr, in.width, &off);
 		if (!tb)
 			return -EFAULT;
 		v = in.has_imm ? in.imm : mmio_insn_store_value(&in, *reg_ptr(regs, in.reg));
@@ -449,7 +493,7 @@ static int emulate(struct pt_regs *regs, unsigned long addr)
 			return ret;
 		break;
 	default:
-		ret = emulate_string(regs, &in);
+		ret = emulate_string(regs, sp, &in);
 		if (ret)
 			return ret;
 		break;
@@ -486,99 +530,6 @@ static struct trap_bar *resolve_user(struct vm_area_struct *vma, unsigned long v
 	return tb;
 }
 
-static int user_element_read(struct pt_regs *regs, struct vm_area_struct *vma,
-			     unsigned long va, unsigned int width, u64 *v)
-{
-	struct trap_bar *tb;
-	u64 off;
-
-	tb = resolve_user(vma, va, width, &off);
-	if (tb)
-		return bar_read(tb, off, width, regs, va, v);
-	*v = 0;
-	return copy_from_user_nofault(v, (void __user *)va, width) ? -EFAULT : 0;
-}
-
-static int user_element_write(struct vm_area_struct *vma, unsigned long va, unsigned int width,
-			      u64 v)
-{
-	struct trap_bar *tb;
-	u64 off;
-	int ret;
-
-	tb = resolve_user(vma, va, width, &off);
-	if (!tb)
-		return copy_to_user_nofault((void __user *)va, &v, width) ? -EFAULT : 0;
-	while ((ret = bar_write(tb, off, width, v)) == -EAGAIN)
-		udelay(1);
-	return ret;
-}
-
-static int emulate_user(struct pt_regs *regs, struct vm_area_struct *vma, unsigned long addr)
-{
-	long step;
-	u8 code[MMIO_INSN_MAX_LEN];
-	struct mmio_insn in;
-	struct trap_bar *tb;
-	unsigned long count;
-	size_t avail;
-	u64 off, v;
-	int ret;
-
-	if (!user_64bit_mode(regs))
-		return -EOPNOTSUPP;
-	for (avail = MMIO_INSN_MAX_LEN; avail; avail--)
-		if (!copy_from_user_nofault(code, (void __user *)regs->ip, avail))
-			break;
-	if (!avail || mmio_insn_decode(code, avail, &in))
-		return -EOPNOTSUPP;
-
-	switch (in.op) {
-	case MMIO_INSN_LOAD:
-		tb = resolve_user(vma, addr, in.width, &off);
-		if (!tb)
-			return -EFAULT;
-		ret = bar_read(tb, off, in.width, regs, addr, &v);
-		if (ret)
-			return ret;
-		*reg_ptr(regs, in.reg) = mmio_insn_load_result(&in, *reg_ptr(regs, in.reg), v);
-		break;
-	case MMIO_INSN_STORE:
-		tb = resolve_user(vma, addr, in.width, &off);
-		if (!tb)
-			return -EFAULT;
-		v = in.has_imm ? in.imm : mmio_insn_store_value(&in, *reg_ptr(regs, in.reg));
-		ret = bar_write(tb, off, in.width, v);
-		if (ret)
-			return ret;
-		break;
-	default:
-		step = (regs->flags & X86_EFLAGS_DF) ? -(long)in.width : in.width;
-		count = in.rep ? regs->cx : 1;
-		while (count) {
-			if (in.op == MMIO_INSN_MOVS) {
-				ret = user_element_read(regs, vma, regs->si, in.width, &v);
-				if (ret)
-					return ret;
-			} else {
-				v = mmio_insn_store_value(&in, regs->ax);
-			}
-			ret = user_element_write(vma, regs->di, in.width, v);
-			if (ret)
-				return ret;
-			if (in.op == MMIO_INSN_MOVS)
-				regs->si += step;
-			regs->di += step;
-			count--;
-			if (in.rep)
-				regs->cx = count;
-		}
-		break;
-	}
-	regs->ip += in.len;
-	return 0;
-}
-
 /* vfio_pci_mmap_fault() returns one of these instead, when the page was ours. */
 static noinline vm_fault_t user_fault_done(void)
 {
@@ -606,7 +557,7 @@ static int vfio_fault_pre(struct kprobe *kp, struct pt_regs *kregs)
 		rcu_read_unlock();
 		return 0;	/* not a traced BAR: vfio maps it as usual */
 	}
-	ret = emulate_user(regs, vma, addr);
+	ret = emulate(regs, addr, &(struct access_space){ .vma = vma });
 	rcu_read_unlock();
 	if (ret && ret != -EAGAIN) {
 		pr_warn_ratelimited("%s[%d]: cannot emulate the access at %#lx to %#lx (%d)\n",
@@ -685,7 +636,7 @@ static int fixup_pre(struct kprobe *kp, struct pt_regs *kregs)
 		rcu_read_unlock();
 		return 0;
 	}
-	ret = emulate(regs, addr);
+	ret = emulate(regs, addr, &(struct access_space){ .vma = NULL });
 	rcu_read_unlock();
 	if (ret == -EAGAIN) {
 		/*
