@@ -122,6 +122,40 @@ static void test_intx(void)
 	CHECK(wait_count(0, 21) == 21, "INTx after Interrupt Disable cleared: %ld",
 	      cmd("count 0"));
 	CHECK(!(cfg32(0x04) & (0x08u << 16)), "Status.Interrupt Status stuck");
+
+	/* irqfds driving the line: LEVEL asserts, LEVEL|DEASSERT deasserts. */
+	{
+		int up = eventfd(0, 0), down = eventfd(0, 0);
+		uint64_t one = 1;
+		long c0 = cmd("count 0");
+
+		CHECK(pciem_irqfd(d, up, 0, PCIEM_IRQFD_FLAG_LEVEL) == 0, "irqfd LEVEL");
+		CHECK(pciem_irqfd(d, down, 0, PCIEM_IRQFD_FLAG_LEVEL | PCIEM_IRQFD_FLAG_DEASSERT) == 0,
+		      "irqfd LEVEL|DEASSERT");
+		CHECK(pciem_irqfd(d, up, 1, PCIEM_IRQFD_FLAG_LEVEL) == -EINVAL, "LEVEL with a vector");
+		atomic_store(&intx_status, 1);
+		if (write(up, &one, 8) != 8)
+			die("eventfd", -errno);
+		CHECK(wait_count(0, c0 + 1) == c0 + 1, "INTx through an irqfd: %ld calls",
+		      cmd("count 0") - c0);
+		/* With Interrupt Disable set, the irqfds move the line and Status only. */
+		cmd("intx 0");
+		atomic_store(&intx_status, 1);
+		if (write(up, &one, 8) != 8)
+			die("eventfd", -errno);
+		usleep(100000);
+		CHECK(cfg32(0x04) & (0x08u << 16), "irqfd assert: Status.Interrupt Status");
+		if (write(down, &one, 8) != 8)
+			die("eventfd", -errno);
+		usleep(100000);
+		CHECK(!(cfg32(0x04) & (0x08u << 16)), "irqfd deassert: Status.Interrupt Status");
+		atomic_store(&intx_status, 0);
+		cmd("intx 1");
+		usleep(100000);
+		CHECK(cmd("count 0") == c0 + 1, "an interrupt after the line was deasserted");
+		close(up);
+		close(down);
+	}
 	cmd("irq free 0");
 }
 
