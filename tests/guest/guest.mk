@@ -1,7 +1,7 @@
 # Static helper programs the guest tests run inside the VM.
 GUEST_BINS += $(BUILD)/guest/bin/pciem_ioctl_test $(BUILD)/guest/bin/pcibar
 
-$(BUILD)/guest/bin/pciem_ioctl_test: tests/guest/pciem_ioctl_test.c include/pciem_api.h
+$(BUILD)/guest/bin/pciem_ioctl_test: tests/guest/pciem_ioctl_test.c tests/guest/check.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -static $< -o $@
 
@@ -11,25 +11,25 @@ $(BUILD)/guest/bin/pcibar: tests/guest/pcibar.c
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_events_test
 
-$(BUILD)/guest/bin/pciem_events_test: tests/guest/pciem_events_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_events_test: tests/guest/pciem_events_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_trap_test
 
-$(BUILD)/guest/bin/pciem_trap_test: tests/guest/pciem_trap_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_trap_test: tests/guest/pciem_trap_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_irq_test
 
-$(BUILD)/guest/bin/pciem_irq_test: tests/guest/pciem_irq_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_irq_test: tests/guest/pciem_irq_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_dma_test
 
-$(BUILD)/guest/bin/pciem_dma_test: tests/guest/pciem_dma_test.c tests/guest/testlib.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_dma_test: tests/guest/pciem_dma_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
@@ -41,6 +41,6 @@ $(BUILD)/guest/bin/pciem_dma_probe: tests/guest/pciem_dma_probe.c $(LIBPCIEM_SRC
 
 GUEST_BINS += $(BUILD)/guest/bin/vfio_region_rw
 
-$(BUILD)/guest/bin/vfio_region_rw: tests/guest/vfio_region_rw.c
+$(BUILD)/guest/bin/vfio_region_rw: tests/guest/vfio_region_rw.c tests/guest/check.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -static $< -o $@

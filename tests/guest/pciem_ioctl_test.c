@@ -18,29 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "pciem_api.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
-
-/* ioctl() must fail with exactly err. */
-#define EXPECT_ERR(fd, req, arg, err) do {				\
-	int r_ = ioctl((fd), (req), (arg));				\
-	int e_ = errno;							\
-	CHECK(r_ < 0 && e_ == (err), "%s -> %d (%s), want %s",		\
-	      #req "(" #arg ")", r_, r_ < 0 ? strerror(e_) : "ok",	\
-	      strerror(err));						\
-} while (0)
 
 #define EXPECT_OK(fd, req, arg) do {					\
 	int r_ = ioctl((fd), (req), (arg));				\
@@ -492,6 +471,5 @@ int main(void)
 	test_bar_info_and_mmap();
 	test_data_path_not_built();
 	test_eight_devices();
-	printf("pciem_ioctl_test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary("pciem_ioctl_test");
 }

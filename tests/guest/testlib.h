@@ -14,33 +14,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "pciem.h"
 
-static int passed, failed;
-
-/* Count one check; on failure print where and why. */
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 static inline void die(const char *what, int err)
 {
 	printf("FAIL: %s: %s\n", what, pciem_strerror(err));
 	exit(1);
-}
-
-/* The summary line the harness reads; the exit status. */
-static inline int summary(const char *name)
-{
-	printf("%s: %d passed, %d failed\n", name, passed, failed);
-	return failed ? 1 : 0;
 }
 
 /*

@@ -16,18 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
+#include "check.h"
 
 static int dev_fd;
 static uint64_t bar0;	/* region offset of BAR 0 in the device fd */
@@ -103,6 +92,5 @@ int main(int argc, char **argv)
 	close(dev_fd);
 	close(group);
 	close(container);
-	printf("vfio_region_rw: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary("vfio_region_rw");
 }

@@ -24,7 +24,7 @@ $(BUILD)/guest/bin/pciconf: $(PCICONF_SRCS) $(PCICONF_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(PCICONF_CFLAGS) $(CFLAGS) -static -o $@ $(PCICONF_SRCS)
 
-$(BUILD)/guest/bin/pciio-test: tests/guest/60-pciio/pciio_test.c include/pciio.h
+$(BUILD)/guest/bin/pciio-test: tests/guest/60-pciio/pciio_test.c tests/guest/check.h include/pciio.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -static -o $@ $<
 

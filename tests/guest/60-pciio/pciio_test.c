@@ -33,41 +33,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../check.h"
 #include "pciio.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
-
-/* ioctl() must fail with exactly err. */
-#define EXPECT_ERR(fd, req, arg, err) do {				\
-	int r_ = ioctl((fd), (req), (arg));				\
-	int e_ = errno;							\
-	CHECK(r_ < 0 && e_ == (err), "%s -> %d (%s), want %s",		\
-	      #req "(" #arg ")", r_, r_ < 0 ? strerror(e_) : "ok",	\
-	      strerror(err));						\
-} while (0)
 
 #define EXPECT_OK(fd, req, arg) do {					\
 	int r_ = ioctl((fd), (req), (arg));				\
 	CHECK(r_ == 0, "%s -> %s, want success", #req "(" #arg ")",	\
 	      r_ < 0 ? strerror(errno) : "ok");				\
 } while (0)
-
-static int summary(void)
-{
-	printf("pciio-test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
-}
 
 static int open_pci(int flags)
 {
@@ -319,7 +292,7 @@ static int cmd_match(void)
 	pat[1].flags = PCI_GETCONF_MATCH_VENDOR;
 	check_patterns(fd, all, n, pat, 2, "two patterns");
 	close(fd);
-	return summary();
+	return summary("pciio-test");
 }
 
 static int cmd_gen(void)
@@ -948,7 +921,7 @@ static int cmd_errors(const char *edu_s, const char *io_s, const char *own_s)
 	errors_misc(fd, &edu);
 	cfg_write(fd, &edu, 0x04, 2, cmd);
 	close(fd);
-	return summary();
+	return summary("pciio-test");
 }
 
 
