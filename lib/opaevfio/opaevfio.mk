@@ -51,10 +51,10 @@ OPAEVFIO_TEST_CFLAGS := $(STD) $(WARN) -O1 -g -pthread -I$(CURDIR)/include -I$(C
 UNIT_TESTS += $(patsubst %,$(BUILD)/unit/test_opaevfio_%,$(OPAEVFIO_UNIT))
 SAN_TESTS  += $(patsubst %,$(BUILD)/unit-san/test_opaevfio_%,$(OPAEVFIO_UNIT))
 
-$(BUILD)/unit/test_opaevfio_%: tests/unit/test_opaevfio_%.c $(OPAEVFIO_SRCS) $(OPAEVFIO_HDRS) tests/unit/opaevfio_test.h
+$(BUILD)/unit/test_opaevfio_%: tests/unit/test_opaevfio_%.c $(OPAEVFIO_SRCS) $(OPAEVFIO_HDRS) tests/unit/check.h
 	@mkdir -p $(@D)
 	$(CC) $(OPAEVFIO_TEST_CFLAGS) -o $@ $< $(OPAEVFIO_SRCS)
 
-$(BUILD)/unit-san/test_opaevfio_%: tests/unit/test_opaevfio_%.c $(OPAEVFIO_SRCS) $(OPAEVFIO_HDRS) tests/unit/opaevfio_test.h
+$(BUILD)/unit-san/test_opaevfio_%: tests/unit/test_opaevfio_%.c $(OPAEVFIO_SRCS) $(OPAEVFIO_HDRS) tests/unit/check.h
 	@mkdir -p $(@D)
 	$(CC) $(OPAEVFIO_TEST_CFLAGS) $(SANFLAGS) -o $@ $< $(OPAEVFIO_SRCS)

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "opaevfio_test.h"
+#include "check.h"
 
 static char root[256];
 static char sysroot[300], devroot[300];

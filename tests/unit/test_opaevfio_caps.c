@@ -15,7 +15,7 @@
 #include <linux/vfio.h>
 
 #include "internal.h"
-#include "opaevfio_test.h"
+#include "check.h"
 
 static sigjmp_buf jb;
 

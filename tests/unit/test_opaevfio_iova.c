@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
-#include "opaevfio_test.h"
+#include "check.h"
 
 static void test_add_range(void)
 {

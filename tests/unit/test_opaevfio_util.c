@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
-#include "opaevfio_test.h"
+#include "check.h"
 
 static void test_pciaddr(void)
 {

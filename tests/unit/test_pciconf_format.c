@@ -10,32 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "pciconf.h"
-
-static unsigned int passed, failed;
 
 static void check_text(const char *file, int line, const char *got,
 		       const char *exp)
 {
 	if (strcmp(got, exp) == 0) {
-		passed++;
+		t_pass++;
 		return;
 	}
-	failed++;
+	t_fail++;
 	printf("%s:%d: output differs\n--- expected\n%s--- got\n%s---\n", file,
 	       line, exp, got);
 }
-
-#define CHECK(cond)							\
-	do {								\
-		if (cond) {						\
-			passed++;					\
-		} else {						\
-			failed++;					\
-			printf("%s:%d: check failed: %s\n", __FILE__,	\
-			       __LINE__, #cond);			\
-		}							\
-	} while (0)
 
 /* Capture what a printer writes. */
 struct capture {
@@ -557,6 +545,5 @@ int main(void)
 	test_errors();
 	test_vpd();
 	test_regs();
-	printf("pciconf_format: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary("pciconf_format");
 }

@@ -8,20 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "pciconf.h"
-
-static unsigned int passed, failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (cond) {						\
-			passed++;					\
-		} else {						\
-			failed++;					\
-			printf("%s:%d: check failed: %s\n", __FILE__,	\
-			       __LINE__, #cond);			\
-		}							\
-	} while (0)
 
 static int addr_is(const char *s, unsigned int d, unsigned int b,
 		   unsigned int dev, unsigned int f)
@@ -162,6 +150,5 @@ int main(void)
 	CHECK(ulong_is("-1", 0, 0));
 	CHECK(ulong_is("0x", 0, 0));
 
-	printf("pciconf_selector: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary("pciconf_selector");
 }

@@ -11,21 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "pciconf.h"
 #include "pciio_vpd.h"
-
-static unsigned int passed, failed;
-
-#define CHECK(cond)							\
-	do {								\
-		if (cond) {						\
-			passed++;					\
-		} else {						\
-			failed++;					\
-			printf("%s:%d: check failed: %s\n", __FILE__,	\
-			       __LINE__, #cond);			\
-		}							\
-	} while (0)
 
 /* A VPD image under construction. */
 struct img {
@@ -254,6 +242,5 @@ int main(void)
 	test_typical();
 	test_odd();
 	test_large();
-	printf("pciio_vpd: %u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary("pciio_vpd");
 }

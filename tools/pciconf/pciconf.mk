@@ -34,18 +34,18 @@ PCICONF_UNIT := selector format
 UNIT_TESTS += $(patsubst %,$(BUILD)/unit/test_pciconf_%,$(PCICONF_UNIT))
 SAN_TESTS  += $(patsubst %,$(BUILD)/unit-san/test_pciconf_%,$(PCICONF_UNIT))
 
-$(BUILD)/unit/test_pciconf_%: tests/unit/test_pciconf_%.c $(PCICONF_LIB_SRCS) $(PCICONF_HDRS)
+$(BUILD)/unit/test_pciconf_%: tests/unit/test_pciconf_%.c tests/unit/check.h $(PCICONF_LIB_SRCS) $(PCICONF_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(PCICONF_CFLAGS) -O1 -g -o $@ $< $(PCICONF_LIB_SRCS)
 
-$(BUILD)/unit-san/test_pciconf_%: tests/unit/test_pciconf_%.c $(PCICONF_LIB_SRCS) $(PCICONF_HDRS)
+$(BUILD)/unit-san/test_pciconf_%: tests/unit/test_pciconf_%.c tests/unit/check.h $(PCICONF_LIB_SRCS) $(PCICONF_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(PCICONF_CFLAGS) -O1 -g $(SANFLAGS) -o $@ $< $(PCICONF_LIB_SRCS)
 
 # pciio.ko's VPD parser is freestanding C: tested on the host, end to end
 # with pciconf's -V printer.
 PCIIO_VPD_SRCS := kernel/pciio/pciio_vpd.c
-PCIIO_VPD_DEPS := tests/unit/test_pciio_vpd.c $(PCIIO_VPD_SRCS) kernel/pciio/pciio_vpd.h \
+PCIIO_VPD_DEPS := tests/unit/test_pciio_vpd.c tests/unit/check.h $(PCIIO_VPD_SRCS) kernel/pciio/pciio_vpd.h \
                   $(PCICONF_LIB_SRCS) $(PCICONF_HDRS)
 
 UNIT_TESTS += $(BUILD)/unit/test_pciio_vpd

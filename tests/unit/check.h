@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Tiny check macros for the libopaevfio host tests.  Each program ends with
- * the line "NAME: N passed, M failed" (scripts/run-unit.sh sums them) and
- * exits non-zero when anything failed.
+ * Tiny check macros for the host unit tests (libopaevfio, pciconf, pciio's
+ * VPD parser).  Each program ends with the line "NAME: N passed, M failed"
+ * (scripts/run-unit.sh sums them) and exits non-zero when anything failed.
  */
-#ifndef OPAEVFIO_TEST_H
-#define OPAEVFIO_TEST_H
+#ifndef PCIEM_UNIT_CHECK_H
+#define PCIEM_UNIT_CHECK_H
 
 #include <stdio.h>
 #include <string.h>
