@@ -39,9 +39,11 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/sched/task.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include "pciem.h"
 
@@ -58,34 +60,68 @@ MODULE_PARM_DESC(pciem_read_timeout_ms,
 #define RING_BYTES PAGE_ALIGN(sizeof(struct pciem_shared_ring))
 
 static void kick_fn(void *info);
+static void away_fn(struct work_struct *work);
+
+/* Runs away_fn: high priority, so that it gets a busy CPU promptly. */
+static struct workqueue_struct *pciem_away_wq;
+
+int pciem_events_module_init(void)
+{
+	pciem_away_wq = alloc_workqueue("pciem_away", WQ_HIGHPRI, 0);
+	return pciem_away_wq ? 0 : -ENOMEM;
+}
+
+void pciem_events_module_exit(void)
+{
+	destroy_workqueue(pciem_away_wq);
+}
+
+static void free_masks(struct pciem_events *ev)
+{
+	free_cpumask_var(ev->spinning);
+	free_cpumask_var(ev->mask_saved);
+	free_cpumask_var(ev->mask_away);
+}
 
 int pciem_events_init(struct pciem_device *dev)
 {
 	struct pciem_events *ev = &dev->ev;
 
+	if (!zalloc_cpumask_var(&ev->spinning, GFP_KERNEL) ||
+	    !zalloc_cpumask_var(&ev->mask_saved, GFP_KERNEL) ||
+	    !zalloc_cpumask_var(&ev->mask_away, GFP_KERNEL))
+		goto nomem;
 	ev->ring = vmalloc_user(RING_BYTES);
 	if (!ev->ring)
-		return -ENOMEM;
+		goto nomem;
 	ev->backlog = vmalloc(PCIEM_BACKLOG * sizeof(*ev->backlog));
-	if (!ev->backlog) {
-		vfree(ev->ring);
-		return -ENOMEM;
-	}
+	if (!ev->backlog)
+		goto nomem;
 	raw_spin_lock_init(&ev->lock);
 	spin_lock_init(&ev->efd_lock);
 	INIT_CSD(&ev->kick_csd, kick_fn, dev);
 	ev->consumer_cpu = -1;
+	INIT_WORK(&ev->away_work, away_fn);
 	init_waitqueue_head(&ev->wq);
 	ev->seq = 0;
 	return 0;
+
+nomem:
+	vfree(ev->ring);
+	ev->ring = NULL;
+	free_masks(ev);
+	return -ENOMEM;
 }
 
 void pciem_events_destroy(struct pciem_device *dev)
 {
 	if (dev->ev.efd)
 		eventfd_ctx_put(dev->ev.efd);
+	if (dev->ev.consumer)
+		put_task_struct(dev->ev.consumer);
 	vfree(dev->ev.backlog);
 	vfree(dev->ev.ring);
+	free_masks(&dev->ev);
 }
 
 /* Room for one more event in the ring?  Called with ev->lock held. */
@@ -151,18 +187,117 @@ static void kick_remote(struct pciem_device *dev)
 
 /*
  * The emulator is consuming events (poll, write): note where it runs, for
- * pciem_emulator_cpu().
+ * pciem_emulator_cpu(), and which task it is, for pciem_emulator_is_current()
+ * and unblock_emulator().
  */
 void pciem_events_seen(struct pciem_device *dev)
 {
-	WRITE_ONCE(dev->ev.consumer_cpu, raw_smp_processor_id());
-	WRITE_ONCE(dev->ev.consumer, current);	/* compared, never dereferenced */
+	struct pciem_events *ev = &dev->ev;
+	struct task_struct *old;
+	unsigned long flags;
+
+	WRITE_ONCE(ev->consumer_cpu, raw_smp_processor_id());
+	if (READ_ONCE(ev->consumer) == current)
+		return;
+	get_task_struct(current);
+	raw_spin_lock_irqsave(&ev->lock, flags);
+	old = ev->consumer;
+	WRITE_ONCE(ev->consumer, current);
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
+	if (old)
+		put_task_struct(old);
 }
 
 /* Is the task running here the one that consumes our events? */
 bool pciem_emulator_is_current(struct pciem_device *dev)
 {
 	return READ_ONCE(dev->ev.consumer) == current;
+}
+
+/*
+ * A CPU that spins until the emulator answers (interrupts or preemption
+ * off: a hard-irq handler, a driver holding a spinlock, the PCI core's
+ * config lock) cannot run the emulator, yet the scheduler may put it right
+ * there.  A CPU spinning in an interrupt on top of its idle task looks idle:
+ * the wake-up path prefers it, and queues the woken task on its wake list,
+ * which only that CPU can empty, with interrupts on.  A task the spinning
+ * code preempted stays queued where it was.  Either way the emulator would
+ * wait behind the spin for the whole read timeout.
+ *
+ * So such a spinner does not wake the emulator itself.  It marks its CPU in
+ * ev->spinning and has away_fn, on another CPU, narrow the emulator's CPU
+ * mask to exclude the marked CPUs (which also migrates it, if it is queued
+ * on one), wake it, and put the mask back: the emulator is then running or
+ * queued elsewhere, and restoring the mask does not move it again.  A mask
+ * that allows no other CPU is left alone.  The mask is narrowed only for
+ * that moment; a concurrent change of the emulator's affinity by anyone else
+ * is detected and kept.
+ */
+
+/* ev->lock held.  Have away_fn wake the emulator, away from this CPU. */
+static void wake_away(struct pciem_device *dev)
+{
+	struct pciem_events *ev = &dev->ev;
+	int this = raw_smp_processor_id();
+	int cpu;
+
+	if (cpumask_test_cpu(this, ev->spinning))
+		return;		/* asked already */
+	for_each_online_cpu(cpu)
+		if (cpu != this && !cpumask_test_cpu(cpu, ev->spinning))
+			break;
+	if (cpu >= nr_cpu_ids)
+		return;		/* no CPU left that could run the emulator */
+	cpumask_set_cpu(this, ev->spinning);
+	pciem_device_get(dev);	/* for away_fn; the caller holds one too */
+	if (!queue_work_on(cpu, pciem_away_wq, &ev->away_work))
+		pciem_device_put(dev);	/* queued already: it will see our CPU */
+}
+
+/*
+ * ev->lock held, on each turn of a spinning wait: is the emulator queued
+ * behind us, where it cannot run until we stop?
+ */
+static void check_queued_here(struct pciem_device *dev)
+{
+	struct task_struct *p = dev->ev.consumer;
+
+	if (p && p != current && task_cpu(p) == raw_smp_processor_id() &&
+	    READ_ONCE(p->on_rq) && !READ_ONCE(p->on_cpu))
+		wake_away(dev);
+}
+
+static void away_fn(struct work_struct *work)
+{
+	struct pciem_events *ev = container_of(work, struct pciem_events, away_work);
+	struct pciem_device *dev = container_of(ev, struct pciem_device, ev);
+	struct task_struct *p;
+	unsigned long flags;
+	bool narrowed = false;
+
+	raw_spin_lock_irqsave(&ev->lock, flags);
+	p = ev->consumer;
+	if (p)
+		get_task_struct(p);
+	cpumask_copy(ev->mask_saved, p ? &p->cpus_mask : cpu_possible_mask);
+	cpumask_andnot(ev->mask_away, ev->mask_saved, ev->spinning);
+	cpumask_clear(ev->spinning);
+	raw_spin_unlock_irqrestore(&ev->lock, flags);
+
+	/*
+	 * A task already on its way to a spinning CPU's wake list cannot be
+	 * moved until that CPU takes it; don't wait for that here.
+	 */
+	if (p && READ_ONCE(p->__state) != TASK_WAKING &&
+	    !cpumask_equal(ev->mask_away, ev->mask_saved) &&
+	    cpumask_intersects(ev->mask_away, cpu_active_mask))
+		narrowed = !set_cpus_allowed_ptr(p, ev->mask_away);
+	notify(dev);
+	if (narrowed && cpumask_equal(&p->cpus_mask, ev->mask_away))
+		set_cpus_allowed_ptr(p, ev->mask_saved);
+	if (p)
+		put_task_struct(p);
+	pciem_device_put(dev);
 }
 
 int pciem_emulator_cpu(struct pciem_device *dev)
@@ -221,10 +356,16 @@ static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32
 		ev->backlog[(ev->bl_first + ev->bl_count) % PCIEM_BACKLOG] = e;
 		ev->bl_count++;
 	}
+	/*
+	 * Spinning on top of the idle task, this CPU looks idle: a wake-up
+	 * from anywhere could choose it.  Elsewhere a plain remote kick does.
+	 */
+	if (spinning && is_idle_task(current))
+		wake_away(dev);
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
-	if (spinning)
+	if (spinning && !is_idle_task(current))
 		kick_remote(dev);
-	else
+	else if (!spinning)
 		notify(dev);
 	return e.seq;
 }
@@ -333,6 +474,8 @@ void pciem_events_order_writes(struct pciem_device *dev)
 	for (;;) {
 		raw_spin_lock_irqsave(&ev->lock, flags);
 		done = done_up_to(ev, target);
+		if (!done)
+			check_queued_here(dev);
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		if (done || READ_ONCE(dev->dead) || ktime_after(ktime_get(), deadline))
 			break;
@@ -402,6 +545,8 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 			count_timeout(dev, bar, offset);
 			return 0;
 		}
+		if (spinning)
+			check_queued_here(dev);
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		return -EAGAIN;
 	}

@@ -650,10 +650,16 @@ static int __init pciem_init(void)
 	ret = pciem_pool_init(pciem_phys_region);
 	if (ret)
 		return ret;
+	ret = pciem_events_module_init();
+	if (ret) {
+		pciem_pool_exit();
+		return ret;
+	}
 	pciem_trap_init();
 	ret = misc_register(&pciem_misc);
 	if (ret) {
 		pciem_trap_exit();
+		pciem_events_module_exit();
 		pciem_pool_exit();
 		return ret;
 	}
@@ -665,6 +671,7 @@ static void __exit pciem_exit(void)
 	misc_deregister(&pciem_misc);
 	pciem_trap_exit();
 	pciem_bus_exit();
+	pciem_events_module_exit();
 	pciem_pool_exit();
 }
 

@@ -109,7 +109,10 @@ struct pciem_events {
 	ktime_t full_since;		/* when MMIO producers found it all full */
 	call_single_data_t kick_csd;	/* wakes the emulator from another CPU */
 	int consumer_cpu;		/* where the emulator last talked to us */
-	struct task_struct *consumer;	/* who did: compared, never dereferenced */
+	struct task_struct *consumer;	/* who did (a reference; set under lock) */
+	struct work_struct away_work;	/* wakes it away from CPUs spinning for it */
+	cpumask_var_t spinning;		/* those CPUs (under lock), for away_work */
+	cpumask_var_t mask_saved, mask_away; /* away_work's own */
 	atomic64_t dropped;		/* events given up on a full ring */
 	atomic64_t read_timeouts;	/* synchronous reads never answered */
 };
@@ -178,6 +181,8 @@ void pciem_irq_kick(struct pciem_device *dev);
 /* events.c */
 int pciem_events_init(struct pciem_device *dev);
 void pciem_events_destroy(struct pciem_device *dev);
+int pciem_events_module_init(void);
+void pciem_events_module_exit(void);
 u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32 size,
 		     u64 data, bool atomic);
 int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 data);
