@@ -94,6 +94,19 @@ int pciem_trace_bar(struct pciem_dev *d, unsigned int bar, uint32_t flags);
 /* Also signal this eventfd for every event (-1 stops). */
 int pciem_set_eventfd(struct pciem_dev *d, int efd);
 
+/*
+ * ioeventfd: a traced write of exactly size (1, 2, 4, 8) bytes at off in
+ * BAR bar signals efd instead of becoming an MMIO_WRITE event; the value is
+ * in BAR memory as usual.  With PCIEM_IOEVENTFD_FLAG_DATAMATCH in flags,
+ * only writes of the value datamatch do.  PCIEM_IOEVENTFD_FLAG_DEASSIGN
+ * with the same arguments removes the binding.  Meant for doorbells: the
+ * thread that serves one waits on its eventfd directly.  -EEXIST: that
+ * register (and value) is bound already; -ENOENT: no such BAR, or nothing to
+ * remove; -ENOSPC: 64 bindings per device.
+ */
+int pciem_ioeventfd(struct pciem_dev *d, unsigned int bar, uint64_t off, unsigned int size,
+		    int efd, uint32_t flags, uint64_t datamatch);
+
 /* Take the next event off the ring: 1 if one was taken, 0 if the ring is empty. */
 int pciem_next_event(struct pciem_dev *d, struct pciem_event *ev);
 

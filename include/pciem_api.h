@@ -326,6 +326,29 @@ struct pciem_device_info {
 	uint64_t read_timeouts;
 };
 
+/**
+ * PCIEM_IOCTL_IOEVENTFD (extension): bind one register to an eventfd.  A
+ * trapped write (PCIEM_TRACE_WRITES) of exactly @size bytes at @offset in
+ * BAR @bar — and, with PCIEM_IOEVENTFD_FLAG_DATAMATCH, of the value
+ * @datamatch — goes to BAR memory as usual (unless PCIEM_TRACE_STOP_WRITES)
+ * and then signals eventfd @fd instead of queueing an MMIO_WRITE event.
+ * PCIEM_IOEVENTFD_FLAG_DEASSIGN removes the binding with the same
+ * parameters.  Errors: docs/ioctl.md.
+ */
+struct pciem_ioeventfd {
+	uint64_t offset;
+	uint64_t datamatch;
+	uint32_t bar;
+	uint32_t size;		/* 1, 2, 4 or 8 */
+	int32_t fd;
+	uint32_t flags;		/* PCIEM_IOEVENTFD_FLAG_* */
+	uint32_t reserved;	/* must be 0 */
+	uint32_t reserved2;	/* must be 0 */
+};
+
+#define PCIEM_IOEVENTFD_FLAG_DATAMATCH (1u << 0)
+#define PCIEM_IOEVENTFD_FLAG_DEASSIGN  (1u << 1)
+
 /* ---- Shared event ring --------------------------------------------------- */
 
 #define PCIEM_RING_SIZE   256
@@ -373,6 +396,7 @@ struct pciem_shared_ring {
 #define PCIEM_IOCTL_ADD_CAPABILITY_FLAT \
 	_IOW(PCIEM_IOCTL_MAGIC, 12, struct pciem_cap_config_flat)
 #define PCIEM_IOCTL_GET_DEVICE_INFO _IOR(PCIEM_IOCTL_MAGIC, 27, struct pciem_device_info)
+#define PCIEM_IOCTL_IOEVENTFD       _IOW(PCIEM_IOCTL_MAGIC, 28, struct pciem_ioeventfd)
 
 /*
  * mmap() offsets.  On the /dev/pciem fd, offset 0 maps the shared ring.  On
@@ -427,6 +451,9 @@ PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_dma_indirect, length) == 24, "dm
 PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_dma_indirect, reserved) == 40, "dma_indirect.reserved");
 PCIEM_STATIC_ASSERT(sizeof(struct pciem_trace_bar) == 8, "trace_bar");
 PCIEM_STATIC_ASSERT(sizeof(struct pciem_device_info) == 32, "device_info");
+PCIEM_STATIC_ASSERT(sizeof(struct pciem_ioeventfd) == 40, "ioeventfd");
+PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_ioeventfd, bar) == 16, "ioeventfd.bar");
+PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_ioeventfd, fd) == 24, "ioeventfd.fd");
 PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_shared_ring, tail) == 64, "ring.tail");
 PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_shared_ring, events) == 128, "ring.events");
 PCIEM_STATIC_ASSERT(sizeof(struct pciem_shared_ring) == 128 + 48 * PCIEM_RING_SIZE, "ring");

@@ -56,6 +56,7 @@ static void pciem_device_release(struct kref *ref)
 			pciem_pool_free(dev->bars[i].phys, dev->bars[i].alloc);
 	}
 	pciem_irq_destroy(dev);
+	pciem_ioeventfd_destroy(dev);
 	pciem_events_destroy(dev);
 	kvfree(dev->cfg);
 	kfree(dev);
@@ -463,6 +464,15 @@ static long ioctl_set_irqfd(struct pciem_device *dev, void __user *uarg)
 	return pciem_irqfd_add(dev, arg.eventfd, arg.vector, arg.flags);
 }
 
+static long ioctl_ioeventfd(struct pciem_device *dev, void __user *uarg)
+{
+	struct pciem_ioeventfd arg;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	return pciem_ioeventfd_ioctl(dev, &arg);
+}
+
 static long ioctl_dma(struct pciem_device *dev, unsigned int cmd, void __user *uarg)
 {
 	union {
@@ -539,6 +549,9 @@ static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PCIEM_IOCTL_SET_IRQFD:
 		ret = ioctl_set_irqfd(dev, uarg);
 		break;
+	case PCIEM_IOCTL_IOEVENTFD:
+		ret = ioctl_ioeventfd(dev, uarg);
+		break;
 	case PCIEM_IOCTL_DMA:
 	case PCIEM_IOCTL_DMA_ATOMIC:
 	case PCIEM_IOCTL_P2P:
@@ -573,6 +586,7 @@ static int pciem_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	}
 	pciem_irq_init(dev);
+	pciem_ioeventfd_init(dev);
 	kref_init(&dev->ref);
 	mutex_init(&dev->lock);
 	raw_spin_lock_init(&dev->cfg_lock);

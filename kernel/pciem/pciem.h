@@ -152,6 +152,8 @@ struct pciem_device {
 		struct list_head maps;
 		bool tracked;
 	} dma;
+	struct list_head ioeventfds;	/* ioeventfd.c: RCU readers, dev->lock writers */
+	unsigned int nioeventfds;
 	u32 trace_cfg;			/* PCIEM_TRACE_READS/WRITES for config space */
 	bool dead;			/* the emulator closed its file: stop waiting */
 };
@@ -166,6 +168,12 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val);
 u16 pciem_cfg_get16(struct pciem_device *dev, unsigned int off);
 u32 pciem_cfg_get32(struct pciem_device *dev, unsigned int off);
 void pciem_cfg_set_msi_pending(struct pciem_device *dev, unsigned int off, u32 bits);
+
+/* ioeventfd.c */
+void pciem_ioeventfd_init(struct pciem_device *dev);
+void pciem_ioeventfd_destroy(struct pciem_device *dev);
+long pciem_ioeventfd_ioctl(struct pciem_device *dev, const struct pciem_ioeventfd *arg);
+bool pciem_ioeventfd_signal(struct pciem_device *dev, u32 bar, u64 off, u32 size, u64 val);
 
 /* irq.c */
 int pciem_irq_init(struct pciem_device *dev);

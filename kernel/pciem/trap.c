@@ -277,7 +277,8 @@ static int bar_read(struct trap_bar *tb, u64 off, unsigned int width, struct pt_
 
 /*
  * A write to the BAR at @off: into its memory first (unless STOP_WRITES), then
- * reported.  -EAGAIN when the event could not be queued yet: the instruction
+ * reported: to the eventfd bound to that register (ioeventfd.c), else as an
+ * event.  -EAGAIN when the event could not be queued yet: the instruction
  * is retried, which repeats the (idempotent) memory write and queues the
  * event once.
  */
@@ -291,9 +292,11 @@ static int bar_write(struct trap_bar *tb, u64 off, unsigned int width, u64 v)
 	}
 	if (!(tb->flags & PCIEM_TRACE_STOP_WRITES))
 		mem_write(dev->bars[tb->bar].kva + off, width, v);
-	if (tb->flags & PCIEM_TRACE_WRITES)
-		return pciem_event_push_mmio(dev, tb->bar, off, width, v);
-	return 0;
+	if (!(tb->flags & PCIEM_TRACE_WRITES))
+		return 0;
+	if (pciem_ioeventfd_signal(dev, tb->bar, off, width, v))
+		return 0;
+	return pciem_event_push_mmio(dev, tb->bar, off, width, v);
 }
 
 /*

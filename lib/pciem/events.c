@@ -38,6 +38,19 @@ int pciem_set_eventfd(struct pciem_dev *d, int efd)
 	return xioctl(d->fd, PCIEM_IOCTL_SET_EVENTFD, &c);
 }
 
+int pciem_ioeventfd(struct pciem_dev *d, unsigned int bar, uint64_t off, unsigned int size,
+		    int efd, uint32_t flags, uint64_t datamatch)
+{
+	struct pciem_ioeventfd a = {
+		.offset = off, .datamatch = datamatch, .bar = bar, .size = size,
+		.fd = efd, .flags = flags,
+	};
+
+	if (!d)
+		return -EINVAL;
+	return xioctl(d->fd, PCIEM_IOCTL_IOEVENTFD, &a);
+}
+
 struct pciem_shared_ring *pciem_ring(struct pciem_dev *d)
 {
 	return d ? d->ring : NULL;

@@ -8,8 +8,9 @@
  * driver makes arrives exactly — offset, width, value, order — including
  * memcpy_toio/memcpy_fromio/memset_io/iowrite32_rep, a second (write-
  * combining) mapping, and two CPUs writing at once; that unanswered reads
- * read all ones and are counted; and that write-only, STOP_WRITES and
- * untraced BARs behave as documented.
+ * read all ones and are counted; that write-only, STOP_WRITES and
+ * untraced BARs behave as documented; and that a register bound to an
+ * eventfd (PCIEM_IOCTL_IOEVENTFD) signals it instead of making an event.
  *
  *   pciem_trap_test            run every check
  *   pciem_trap_test --serve    only be the device (for the kill test)
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -381,6 +383,107 @@ static void test_trace_errors(void)
 	}
 }
 
+/* How many times efd was signalled since the last call (0 if none). */
+static uint64_t efd_count(int efd)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < 100; i++) {
+		if (read(efd, &n, sizeof(n)) == sizeof(n))
+			return n;
+		usleep(1000);
+	}
+	return 0;
+}
+
+static int ioeventfd_err(struct pciem_dev *d, unsigned int bar, uint64_t off, unsigned int size,
+			 int efd, uint32_t flags, uint64_t datamatch)
+{
+	return -pciem_ioeventfd(d, bar, off, size, efd, flags, datamatch);
+}
+
+/* PCIEM_IOCTL_IOEVENTFD: doorbells that signal an eventfd, and its errors. */
+static void test_ioeventfd(void)
+{
+	const uint32_t DM = PCIEM_IOEVENTFD_FLAG_DATAMATCH, DE = PCIEM_IOEVENTFD_FLAG_DEASSIGN;
+	int efd = eventfd(0, EFD_NONBLOCK), efd2 = eventfd(0, EFD_NONBLOCK);
+	volatile uint32_t *bar;
+	struct emu e;
+	int n0, i, ret;
+
+	emu_start(&e, PCIEM_TRACE_WRITES);
+	bar = pciem_bar(e.d, 0, NULL);
+	CHECK(pciem_ioeventfd(e.d, 0, 0x200, 4, efd, 0, 0) == 0, "bind BAR 0 + 0x200 (4 bytes)");
+	CHECK(pciem_ioeventfd(e.d, 0, 0x208, 4, efd2, DM, 7) == 0, "bind BAR 0 + 0x208 = 7");
+
+	cmd(&e, "w4 0x200 0xa1");
+	cmd(&e, "w4 0x200 0xa2");
+	cmd(&e, "w4 0x200 0xa3");
+	CHECK(efd_count(efd) == 3, "3 writes to a bound register: 3 signals");
+	CHECK(bar[0x200 / 4] == 0xa3, "a bound register's write still reaches BAR memory");
+	cmd(&e, "w2 0x200 0xb1");	/* other width: not the bound register */
+	cmd(&e, "w4 0x208 7");
+	cmd(&e, "w4 0x208 8");		/* other value */
+	cmd(&e, "w4 0x204 0xc1");
+	n0 = wait_log(&e, 3);
+	CHECK(n0 == 3 && e.log[0].off == 0x200 && e.log[0].size == 2 && e.log[1].off == 0x208 &&
+	      e.log[1].data == 8 && e.log[2].off == 0x204,
+	      "only unbound writes are events (%d events)", n0);
+	CHECK(efd_count(efd2) == 1, "datamatch: the matching value signals once");
+	CHECK(efd_count(efd) == 0, "a 2-byte write does not signal a 4-byte binding");
+
+	/* Errors: nothing changes. */
+	CHECK(ioeventfd_err(e.d, 0, 0x200, 4, efd2, 0, 0) == EEXIST, "same register twice: EEXIST");
+	CHECK(ioeventfd_err(e.d, 0, 0x200, 4, efd2, DM, 1) == EEXIST,
+	      "a value of a register bound for every value: EEXIST");
+	CHECK(ioeventfd_err(e.d, 0, 0x208, 4, efd, DM, 7) == EEXIST, "same value twice: EEXIST");
+	CHECK(ioeventfd_err(e.d, 0, 0x208, 4, efd, DM, 9) == 0, "another value of it: bound");
+	CHECK(ioeventfd_err(e.d, 0, 0x208, 4, efd, DM | DE, 9) == 0, "and removed again");
+	CHECK(ioeventfd_err(e.d, 0, 0x202, 3, efd, 0, 0) == EINVAL, "size 3: EINVAL");
+	CHECK(ioeventfd_err(e.d, 0, 0x202, 4, efd, 0, 0) == EINVAL, "unaligned: EINVAL");
+	CHECK(ioeventfd_err(e.d, 0, BAR_SIZE, 4, efd, 0, 0) == EINVAL, "beyond the BAR: EINVAL");
+	CHECK(ioeventfd_err(e.d, 6, 0, 4, efd, 0, 0) == EINVAL, "BAR 6: EINVAL");
+	CHECK(ioeventfd_err(e.d, 2, 0, 4, efd, 0, 0) == ENOENT, "BAR not added: ENOENT");
+	CHECK(ioeventfd_err(e.d, 0, 0x300, 4, efd, 0x100, 0) == EINVAL, "unknown flag: EINVAL");
+	CHECK(ioeventfd_err(e.d, 0, 0x300, 2, efd, DM, 0x10000) == EINVAL,
+	      "a value wider than the register: EINVAL");
+	CHECK(ioeventfd_err(e.d, 0, 0x300, 4, -1, 0, 0) == EBADF, "fd -1: EBADF");
+	CHECK(ioeventfd_err(e.d, 0, 0x300, 4, 0, 0, 0) == EINVAL, "not an eventfd: EINVAL");
+	CHECK(ioeventfd_err(e.d, 0, 0x300, 4, efd, DE, 0) == ENOENT, "remove what is not bound: ENOENT");
+	CHECK(ioeventfd_err(e.d, 0, 0x200, 4, efd2, DE, 0) == ENOENT,
+	      "remove with another eventfd: ENOENT");
+	{
+		struct pciem_ioeventfd a = { .offset = 0x300, .size = 4, .fd = efd, .reserved = 1 };
+
+		CHECK(ioctl(pciem_fd(e.d), PCIEM_IOCTL_IOEVENTFD, &a) < 0 && errno == EINVAL,
+		      "reserved not 0: EINVAL");
+	}
+	for (i = 0, ret = 0; i < 64 && !ret; i++)
+		ret = pciem_ioeventfd(e.d, 0, 0x1000 + 8 * i, 8, efd, 0, 0);
+	CHECK(ret == -ENOSPC && i == 63, "the 65th binding: ENOSPC (after %d more)", i - 1);
+	cmd(&e, "w4 0x200 0xd1");
+	CHECK(efd_count(efd) == 1, "still bound after the refused calls");
+
+	CHECK(pciem_ioeventfd(e.d, 0, 0x200, 4, efd, DE, 0) == 0, "unbind BAR 0 + 0x200");
+	cmd(&e, "w4 0x200 0xd2");
+	CHECK(wait_log(&e, 4) == 4 && e.log[3].off == 0x200 && e.log[3].data == 0xd2,
+	      "unbound: the write is an event again");
+	CHECK(efd_count(efd) == 0, "unbound: no signal");
+	emu_stop(&e);
+
+	{
+		struct pciem_ioeventfd a = { .offset = 0, .size = 4, .fd = efd };
+		int fd = open("/dev/pciem", O_RDWR);
+
+		CHECK(fd >= 0 && ioctl(fd, PCIEM_IOCTL_IOEVENTFD, &a) < 0 && errno == EBADFD,
+		      "before CREATE_DEVICE: EBADFD");
+		if (fd >= 0)
+			close(fd);
+	}
+	close(efd);
+	close(efd2);
+}
+
 static volatile sig_atomic_t quit;
 
 static void on_signal(int sig)
@@ -411,5 +514,6 @@ int main(int argc, char **argv)
 	emu_stop(&e);
 	test_modes();
 	test_trace_errors();
+	test_ioeventfd();
 	return summary("pciem_trap_test");
 }
