@@ -44,6 +44,7 @@
 #include <string.h>
 #include <dirent.h>
 #include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -169,9 +170,8 @@ struct sq {
 	struct ctrl *c;
 	pthread_t thread;
 	bool running;			/* thread exists (qlock) */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool kick;
+	int efd;			/* the thread waits here; the doorbell signals it */
+	bool ioeventfd;			/* the doorbell is bound to efd (else: on_doorbell) */
 	atomic_bool stop;
 	atomic_bool valid;
 	atomic_uint db_tail;		/* last tail written to the doorbell */
@@ -236,16 +236,26 @@ struct ctrl {
 
 	/* --stats: where the work went (printed at the end). */
 	atomic_ullong st_cmds, st_fetches, st_posts, st_irqs, st_doorbells, st_sleeps, st_arms;
+	/* ... and where the queue threads' time went (ns). */
+	atomic_ullong tm_idle, tm_fetch, tm_io, tm_post;
 };
 
 static volatile sig_atomic_t stop_requested;
-static bool print_stats, no_dbbuf;
+static bool print_stats, no_dbbuf, no_ioeventfd;
 static long spin_ns;		/* --poll-us: how long an idle queue polls (ns) */
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
 static void put16(uint8_t *p, uint16_t v)
@@ -790,10 +800,34 @@ static uint16_t admin_features(struct ctrl *c, const struct sqe *cmd, bool set, 
 
 static void sq_kick(struct sq *sq)
 {
-	pthread_mutex_lock(&sq->lock);
-	sq->kick = true;
-	pthread_cond_signal(&sq->cond);
-	pthread_mutex_unlock(&sq->lock);
+	uint64_t one = 1;
+
+	if (write(sq->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		fprintf(stderr, "pciem-nvme: waking SQ %u: %s\n", sq->qid, strerror(errno));
+}
+
+/* Forget kicks meant for an earlier queue with this ID. */
+static void sq_drain(struct sq *sq)
+{
+	uint64_t n;
+
+	while (read(sq->efd, &n, sizeof(n)) > 0)
+		;
+}
+
+/* Until the doorbell is written or sq_kick() is called. */
+static void sq_wait(struct sq *sq)
+{
+	struct pollfd p = { .fd = sq->efd, .events = POLLIN };
+	uint64_t n;
+
+	while (read(sq->efd, &n, sizeof(n)) < 0) {
+		if (atomic_load(&sq->stop))
+			return;
+		poll(&p, 1, -1);
+	}
+	if (sq->ioeventfd)	/* doorbell writes (and the rare kick) */
+		atomic_fetch_add_explicit(&sq->c->st_doorbells, n, memory_order_relaxed);
 }
 
 static void *sq_thread(void *arg);
@@ -808,6 +842,11 @@ static void sq_stop(struct sq *sq)
 	pthread_cond_broadcast(&sq->c->cq[sq->cqid].space);
 	pthread_join(sq->thread, NULL);
 	sq->running = false;
+	if (sq->ioeventfd &&
+	    pciem_ioeventfd(sq->c->d, 0, DB_BASE + 8u * sq->qid, 4, sq->efd,
+			    PCIEM_IOEVENTFD_FLAG_DEASSIGN, 0) < 0)
+		fprintf(stderr, "pciem-nvme: SQ %u doorbell stays bound\n", sq->qid);
+	sq->ioeventfd = false;
 }
 
 static int sq_start(struct ctrl *c, unsigned int qid, unsigned int cqid, unsigned int size,
@@ -824,7 +863,15 @@ static int sq_start(struct ctrl *c, unsigned int qid, unsigned int cqid, unsigne
 	atomic_store(&sq->head, 0);
 	atomic_store(&sq->db_tail, 0);
 	atomic_store(&sq->stop, false);
-	sq->kick = false;
+	sq_drain(sq);
+	/*
+	 * An I/O SQ's tail doorbell signals the queue thread directly: the
+	 * tail is read from BAR memory, so it must start at 0 there, not at
+	 * what an earlier queue with this ID left.
+	 */
+	c->regs[(DB_BASE + 8u * qid) / 4] = 0;
+	sq->ioeventfd = qid && !no_ioeventfd &&
+			pciem_ioeventfd(c->d, 0, DB_BASE + 8u * qid, 4, sq->efd, 0, 0) == 0;
 	if (!sq->data) {
 		sq->data = aligned_alloc(4096, MAX_XFER);
 		if (!sq->data)
@@ -1216,6 +1263,8 @@ static unsigned int sq_tail(struct ctrl *c, struct sq *sq)
 		if (pciem_dma_read(c->d, c->dbbuf_dbs + 2u * sq->qid * 4, &v, 4) == 0)
 			return v;
 	}
+	if (sq->ioeventfd)	/* the doorbell write went to BAR memory only */
+		return c->regs[(DB_BASE + 8u * sq->qid) / 4];
 	return atomic_load(&sq->db_tail);
 }
 
@@ -1248,6 +1297,7 @@ static void *sq_thread(void *arg)
 	bool warned = false;
 
 	while (!atomic_load(&sq->stop)) {
+		uint64_t t0 = print_stats ? now_ns() : 0, t1, t2;
 		unsigned int tail = sq_tail(c, sq), n, i, ndone = 0;
 
 		if (tail >= sq->size) {
@@ -1282,11 +1332,13 @@ static void *sq_thread(void *arg)
 		}
 		if (tail == head) {
 			atomic_fetch_add_explicit(&c->st_sleeps, 1, memory_order_relaxed);
-			pthread_mutex_lock(&sq->lock);
-			while (!sq->kick && !atomic_load(&sq->stop))
-				pthread_cond_wait(&sq->cond, &sq->lock);
-			sq->kick = false;
-			pthread_mutex_unlock(&sq->lock);
+			t1 = print_stats ? now_ns() : 0;
+			sq_wait(sq);
+			if (print_stats) {
+				t2 = now_ns();
+				atomic_fetch_add_explicit(&c->tm_fetch, t1 - t0, memory_order_relaxed);
+				atomic_fetch_add_explicit(&c->tm_idle, t2 - t1, memory_order_relaxed);
+			}
 			continue;
 		}
 		n = tail > head ? tail - head : sq->size - head;
@@ -1301,6 +1353,7 @@ static void *sq_thread(void *arg)
 				sq->qid);
 			break;
 		}
+		t1 = print_stats ? now_ns() : 0;
 		for (i = 0; i < n; i++) {
 			const struct sqe *cmd = &sq->cmds[i];
 			uint32_t dw0 = 0;
@@ -1318,8 +1371,14 @@ static void *sq_thread(void *arg)
 				.cid = cmd->cid, .status = st,
 			};
 		}
+		t2 = print_stats ? now_ns() : 0;
 		if (ndone && !post(c, cq, sq->done, ndone, &sq->stop))
 			break;
+		if (print_stats) {
+			atomic_fetch_add_explicit(&c->tm_fetch, t1 - t0, memory_order_relaxed);
+			atomic_fetch_add_explicit(&c->tm_io, t2 - t1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&c->tm_post, now_ns() - t2, memory_order_relaxed);
+		}
 	}
 	return NULL;
 }
@@ -1478,6 +1537,7 @@ static void on_doorbell(void *opaque, unsigned int bar, uint64_t off, unsigned i
 		}
 		atomic_store(&sq->db_tail, (uint32_t)val);
 		atomic_fetch_add_explicit(&c->st_doorbells, 1, memory_order_relaxed);
+
 		sq_kick(sq);
 	} else {
 		struct cq *cq = &c->cq[qid];
@@ -1809,7 +1869,10 @@ static const char usage[] =
 	"                      doorbell before it sleeps (default 0: it sleeps at once)\n"
 	"  --stats             at the end, print what the queues did (stderr)\n"
 	"  --no-shadow-doorbells  do not offer Doorbell Buffer Config: every\n"
-	"                      doorbell write traps\n";
+	"                      doorbell write traps\n"
+	"  --no-ioeventfd      I/O queue doorbells arrive as events through the\n"
+	"                      main thread rather than waking their queue's thread\n"
+	"                      directly (PCIEM_IOCTL_IOEVENTFD)\n";
 
 int main(int argc, char **argv)
 {
@@ -1823,6 +1886,7 @@ int main(int argc, char **argv)
 		{ "attach", no_argument, NULL, 'a' },
 		{ "poll-us", required_argument, NULL, 'p' },
 		{ "stats", no_argument, NULL, 'T' },
+		{ "no-ioeventfd", no_argument, NULL, 'E' },
 		{ "no-shadow-doorbells", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -1895,6 +1959,9 @@ int main(int argc, char **argv)
 		case 'D':
 			no_dbbuf = true;
 			break;
+		case 'E':
+			no_ioeventfd = true;
+			break;
 		case 'p':
 			v = strtoul(optarg, &end, 0);
 			if (*end || v > 1000000) {
@@ -1922,8 +1989,11 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&c->aerlock, NULL);
 	for (unsigned int q = 0; q <= MAX_QUEUES; q++) {
 		c->sq[q].c = c;
-		pthread_mutex_init(&c->sq[q].lock, NULL);
-		pthread_cond_init(&c->sq[q].cond, NULL);
+		c->sq[q].efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (c->sq[q].efd < 0) {
+			perror("pciem-nvme: eventfd");
+			return 1;
+		}
 		pthread_mutex_init(&c->cq[q].lock, NULL);
 		pthread_cond_init(&c->cq[q].space, NULL);
 	}
@@ -1970,6 +2040,14 @@ int main(int argc, char **argv)
 			(unsigned long long)c->st_fetches, (unsigned long long)c->st_posts,
 			(unsigned long long)c->st_irqs, (unsigned long long)c->st_doorbells,
 			(unsigned long long)c->st_sleeps, (unsigned long long)c->st_arms);
+	if (print_stats) {
+		double ms = 1e-6;
+
+		fprintf(stderr, "pciem-nvme: queue threads: %.1f ms waiting for work, %.1f ms "
+			"fetching (tails, SQ entries), %.1f ms executing, %.1f ms completing "
+			"(CQ writes, interrupts)\n",
+			c->tm_idle * ms, c->tm_fetch * ms, c->tm_io * ms, c->tm_post * ms);
+	}
 	pciem_destroy(c->d);	/* the controller leaves the bus */
 	close(c->fd);
 	return ret < 0 ? 1 : 0;
