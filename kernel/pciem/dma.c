@@ -46,10 +46,9 @@ static int no_mapping(struct pciem_device *dev, u64 iova)
  * The host physical address of [iova, iova + len), which lies within one
  * page: through the IOMMU domain, or the driver's recorded mappings.
  */
-static int translate(struct pciem_device *dev, u64 iova, u32 len, bool to_host,
-		     phys_addr_t *phys)
+static int translate(struct pciem_device *dev, struct iommu_domain *dom, u64 iova, u32 len,
+		     bool to_host, phys_addr_t *phys)
 {
-	struct iommu_domain *dom = paging_domain(dev);
 	bool denied;
 
 	if (dom) {
@@ -83,14 +82,15 @@ static int check_dma_allowed(struct pciem_device *dev)
  * Copy between the emulator's buffer and host memory at @iova, page by page
  * (each translated separately).  @to_host: user -> host memory.
  */
-static int copy_dma(struct pciem_device *dev, u64 iova, u8 __user *ubuf, u32 len, bool to_host)
+static int copy_dma(struct pciem_device *dev, struct iommu_domain *dom, u64 iova,
+		    u8 __user *ubuf, u32 len, bool to_host)
 {
 	while (len) {
 		u32 chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(iova));
 		unsigned long left;
 		phys_addr_t phys;
 		void *p;
-		int ret = translate(dev, iova, chunk, to_host, &phys);
+		int ret = translate(dev, dom, iova, chunk, to_host, &phys);
 
 		if (ret)
 			return ret;
@@ -137,12 +137,14 @@ int pciem_dma(struct pciem_device *dev, const struct pciem_dma_op *op)
 	ret = check_dma_allowed(dev);
 	if (ret)
 		return ret;
-	return copy_dma(dev, op->guest_iova, u64_to_user_ptr(op->user_addr), op->length, to_host);
+	return copy_dma(dev, paging_domain(dev), op->guest_iova, u64_to_user_ptr(op->user_addr),
+			op->length, to_host);
 }
 
 /* PCIEM_IOCTL_DMA_ATOMIC on a naturally aligned 8-byte word. */
 int pciem_dma_atomic(struct pciem_device *dev, struct pciem_dma_atomic *a)
 {
+	struct iommu_domain *dom;
 	phys_addr_t phys;
 	atomic64_t *v;
 	void *p;
@@ -159,9 +161,10 @@ int pciem_dma_atomic(struct pciem_device *dev, struct pciem_dma_atomic *a)
 	if (ret)
 		return ret;
 	/* Read-modify-write: the mapping must allow both directions. */
-	ret = translate(dev, a->guest_iova, 8, false, &phys);
+	dom = paging_domain(dev);
+	ret = translate(dev, dom, a->guest_iova, 8, false, &phys);
 	if (!ret)
-		ret = translate(dev, a->guest_iova, 8, true, &phys);
+		ret = translate(dev, dom, a->guest_iova, 8, true, &phys);
 	if (ret)
 		return ret;
 	if (!pfn_valid(PHYS_PFN(phys)))
@@ -200,8 +203,12 @@ int pciem_dma_atomic(struct pciem_device *dev, struct pciem_dma_atomic *a)
 
 struct prp_ctx {
 	struct pciem_device *dev;
+	struct iommu_domain *dom;	/* looked up once per transfer */
 	u8 __user *ubuf;
 	bool to_host;
+	/* The PRP list page last read: its entries are read one by one. */
+	u64 list_iova;			/* page-aligned; 1 (never aligned): none */
+	phys_addr_t list_phys;
 };
 
 static int prp_read(void *c, u64 addr, u64 *entry)
@@ -209,12 +216,19 @@ static int prp_read(void *c, u64 addr, u64 *entry)
 	struct prp_ctx *ctx = c;
 	phys_addr_t phys;
 	void *p;
-	int ret = translate(ctx->dev, addr, 8, false, &phys);
 
-	if (ret)
-		return ret;
-	if (!pfn_valid(PHYS_PFN(phys)))
-		return -EOPNOTSUPP;
+	if ((addr & PAGE_MASK) == ctx->list_iova) {
+		phys = ctx->list_phys + offset_in_page(addr);
+	} else {
+		int ret = translate(ctx->dev, ctx->dom, addr, 8, false, &phys);
+
+		if (ret)
+			return ret;
+		if (!pfn_valid(PHYS_PFN(phys)))
+			return -EOPNOTSUPP;
+		ctx->list_iova = addr & PAGE_MASK;
+		ctx->list_phys = phys & PAGE_MASK;
+	}
 	p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
 	*entry = le64_to_cpu(*(__le64 *)(p + offset_in_page(phys)));
 	kunmap_local(p);
@@ -224,7 +238,7 @@ static int prp_read(void *c, u64 addr, u64 *entry)
 static int prp_segment(void *c, u64 addr, u32 len)
 {
 	struct prp_ctx *ctx = c;
-	int ret = copy_dma(ctx->dev, addr, ctx->ubuf, len, ctx->to_host);
+	int ret = copy_dma(ctx->dev, ctx->dom, addr, ctx->ubuf, len, ctx->to_host);
 
 	ctx->ubuf += len;
 	return ret;
@@ -233,7 +247,9 @@ static int prp_segment(void *c, u64 addr, u32 len)
 /* PCIEM_IOCTL_DMA_INDIRECT: an NVMe PRP1/PRP2 transfer (core/prp.c walks it). */
 int pciem_dma_indirect(struct pciem_device *dev, const struct pciem_dma_indirect *r)
 {
-	struct prp_ctx ctx = { .dev = dev, .ubuf = u64_to_user_ptr(r->user_addr) };
+	struct prp_ctx ctx = {
+		.dev = dev, .ubuf = u64_to_user_ptr(r->user_addr), .list_iova = 1,
+	};
 	int ret;
 
 	if (r->reserved || !r->length || dma_flags_dir(r->flags, &ctx.to_host))
@@ -243,6 +259,7 @@ int pciem_dma_indirect(struct pciem_device *dev, const struct pciem_dma_indirect
 	ret = check_dma_allowed(dev);
 	if (ret)
 		return ret;
+	ctx.dom = paging_domain(dev);
 	return prp_walk(r->prp1, r->prp2, r->length, r->page_size, prp_read, prp_segment, &ctx);
 }
 

@@ -48,26 +48,57 @@ static void deliver_work(struct irq_work *work);
 static void deliver_csd(void *info);
 
 /*
- * Handlers run in hard interrupt context.  A handler that reads a traced
- * register waits there, interrupts off, until the emulator's event thread
- * answers, so it must not run on the CPU that thread runs or is queued on
- * (the one it last consumed events on).  Any other CPU will do: this one if
- * it qualifies (no IPI needed), else another.
+ * Where the next queued interrupt wants to run: the first online CPU of its
+ * effective affinity (the vector the kernel gave it: a driver with one queue
+ * per CPU asks for its completions on the submitting CPU, where the waiting
+ * task sleeps), or nr_cpu_ids when it may run anywhere.
+ */
+static unsigned int wanted_cpu(struct pciem_device *dev)
+{
+	struct pciem_irqs *s = &dev->irqs;
+	const struct cpumask *aff;
+	struct irq_data *d;
+	unsigned long flags;
+	unsigned int irq = 0;
+
+	raw_spin_lock_irqsave(&s->qlock, flags);
+	if (s->qcount)
+		irq = s->q[s->qfirst].irq;
+	raw_spin_unlock_irqrestore(&s->qlock, flags);
+	d = irq ? irq_get_irq_data(irq) : NULL;
+	if (!d)
+		return nr_cpu_ids;
+	aff = irq_data_get_effective_affinity_mask(d);
+	if (cpumask_subset(cpu_online_mask, aff))
+		return nr_cpu_ids;
+	return cpumask_first_and(aff, cpu_online_mask);
+}
+
+/*
+ * Handlers run in hard interrupt context, where the interrupt's affinity
+ * sends them.  A handler that reads a traced register waits there,
+ * interrupts off, until the emulator's event thread answers, so it must not
+ * run on the CPU that thread runs or is queued on (the one it last consumed
+ * events on): then, and for interrupts that may run anywhere, this CPU if it
+ * qualifies (no IPI needed), else another.
  */
 static void kick_delivery(struct pciem_device *dev)
 {
-	int this = get_cpu(), emu = pciem_emulator_cpu(dev), cpu;
+	int this = get_cpu(), emu = pciem_emulator_cpu(dev);
+	unsigned int cpu = wanted_cpu(dev);
 
-	if (this != emu) {
-		irq_work_queue(&dev->irqs.work);
-		put_cpu();
-		return;
+	if (cpu >= nr_cpu_ids || cpu == emu) {
+		if (this != emu) {
+			cpu = this;
+		} else {
+			for_each_online_cpu(cpu)
+				if (cpu != emu)
+					break;
+		}
 	}
-	for_each_online_cpu(cpu)
-		if (cpu != emu)
-			break;
-	if (cpu >= nr_cpu_ids || smp_call_function_single_async(cpu, &dev->irqs.csd))
-		irq_work_queue(&dev->irqs.work);	/* one CPU, or already on its way */
+	if (cpu == this || cpu >= nr_cpu_ids ||
+	    smp_call_function_single_async(cpu, &dev->irqs.csd))
+		irq_work_queue(&dev->irqs.work);	/* here, one CPU, or already on its way */
 	put_cpu();
 }
 
