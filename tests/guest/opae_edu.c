@@ -17,9 +17,6 @@
  *   -o  also start an out-of-range DMA and check that the device rejects it
  *       and carries on (pciem's edu; QEMU 7.2's edu aborts on it)
  *   -U  drop root: switch to UID:GID (no supplementary groups) first
- *   -X  leave out the INTx checks (says so in the output): INTx through
- *       vfio-pci on pciem's edu has an open timing problem (an occasional
- *       extra interrupt after an acknowledgement), see the closing notes
  *
  * Prints "ok - ..." / "not ok - ..." per check and ends with
  * "opae_edu: N passed, M failed"; exit status 0 only when nothing failed.
@@ -747,7 +744,7 @@ static int errno_by_name(const char *s)
 
 static int usage(const char *prog)
 {
-	fprintf(stderr, "usage: %s [-p] [-o] [-X] [-U UID:GID] ADDR\n"
+	fprintf(stderr, "usage: %s [-p] [-o] [-U UID:GID] ADDR\n"
 		"       %s [-p] -n ENXIO|EACCES|ENODEV|EBUSY [-U UID:GID] ADDR\n",
 		prog, prog);
 	return 2;
@@ -756,11 +753,11 @@ static int usage(const char *prog)
 int main(int argc, char **argv)
 {
 	struct opae_vfio v, w;
-	int c, expect_open = 0, oob = 0, no_intx = 0, r;
+	int c, expect_open = 0, oob = 0, r;
 	unsigned int uid = 0, gid = 0;
 	const char *addr, *user = NULL;
 
-	while ((c = getopt(argc, argv, "pn:oXU:")) != -1) {
+	while ((c = getopt(argc, argv, "pn:oU:")) != -1) {
 		switch (c) {
 		case 'p': portable = 1; break;
 		case 'n':
@@ -769,7 +766,6 @@ int main(int argc, char **argv)
 				return usage(argv[0]);
 			break;
 		case 'o': oob = 1; break;
-		case 'X': no_intx = 1; break;
 		case 'U':
 			user = optarg;
 			if (sscanf(optarg, "%u:%u", &uid, &gid) != 2)
@@ -821,10 +817,7 @@ int main(int argc, char **argv)
 		test_many(&v);
 		test_threads(&v);
 		test_msi(&v);
-		if (no_intx)
-			printf("# INTx checks left out (-X): not covered by this run\n");
-		else
-			test_intx(&v);
+		test_intx(&v);
 		if (oob)
 			test_oob_dma(&v);
 	}
