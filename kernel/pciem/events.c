@@ -234,24 +234,28 @@ bool pciem_emulator_is_current(struct pciem_device *dev)
  * is detected and kept.
  */
 
-/* ev->lock held.  Have away_fn wake the emulator, away from this CPU. */
-static void wake_away(struct pciem_device *dev)
+/*
+ * ev->lock held.  Have away_fn wake the emulator, away from this CPU.  False
+ * when no other CPU could run the emulator (then nothing is asked).
+ */
+static bool wake_away(struct pciem_device *dev)
 {
 	struct pciem_events *ev = &dev->ev;
 	int this = raw_smp_processor_id();
 	int cpu;
 
 	if (cpumask_test_cpu(this, ev->spinning))
-		return;		/* asked already */
+		return true;	/* asked already */
 	for_each_online_cpu(cpu)
 		if (cpu != this && !cpumask_test_cpu(cpu, ev->spinning))
 			break;
 	if (cpu >= nr_cpu_ids)
-		return;		/* no CPU left that could run the emulator */
+		return false;
 	cpumask_set_cpu(this, ev->spinning);
 	pciem_device_get(dev);	/* for away_fn; the caller holds one too */
 	if (!queue_work_on(cpu, pciem_away_wq, &ev->away_work))
 		pciem_device_put(dev);	/* queued already: it will see our CPU */
+	return true;
 }
 
 /*
@@ -335,6 +339,7 @@ static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32
 		.type = type, .bar = bar, .offset = offset, .size = size, .data = data,
 	};
 	unsigned long flags;
+	bool away;
 
 	if (!ev->ring)
 		return 0;
@@ -360,12 +365,13 @@ static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32
 	 * Spinning on top of the idle task, this CPU looks idle: a wake-up
 	 * from anywhere could choose it.  Elsewhere a plain remote kick does.
 	 */
-	if (spinning && is_idle_task(current))
-		wake_away(dev);
+	away = spinning && is_idle_task(current) && wake_away(dev);
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
-	if (spinning && !is_idle_task(current))
+	if (away)
+		return e.seq;
+	if (spinning)
 		kick_remote(dev);
-	else if (!spinning)
+	else
 		notify(dev);
 	return e.seq;
 }
