@@ -9,11 +9,17 @@
  * device's DMA mask fails the mapping), plus a record of every live mapping
  * with its direction.  DMA by the emulator is allowed inside those records
  * only, in the direction the driver mapped for (dma.c).
+ *
+ * The records are an interval tree (mappings may overlap: one page can be
+ * mapped twice): a block driver maps and unmaps scatterlists of hundreds of
+ * pages, and the emulator looks up every page it transfers, so a list
+ * would cost O(n) per call and O(n^2) per request.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dma-map-ops.h>
 #include <linux/gfp.h>
+#include <linux/interval_tree.h>
 #include <linux/iommu.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -24,9 +30,7 @@
 #include "pciem.h"
 
 struct dma_rec {
-	struct list_head node;
-	dma_addr_t addr;
-	size_t size;
+	struct interval_tree_node it;	/* [addr, addr + size - 1] */
 	enum dma_data_direction dir;
 };
 
@@ -61,11 +65,11 @@ static bool record(struct device *d, dma_addr_t addr, size_t size, enum dma_data
 	r = kmalloc(sizeof(*r), gfp);
 	if (!r)
 		return false;
-	r->addr = addr;
-	r->size = size;
+	r->it.start = addr;
+	r->it.last = addr + size - 1;
 	r->dir = dir;
 	spin_lock_irqsave(&dev->dma.lock, flags);
-	list_add(&r->node, &dev->dma.maps);
+	interval_tree_insert(&r->it, &dev->dma.maps);
 	spin_unlock_irqrestore(&dev->dma.lock, flags);
 	return true;
 }
@@ -73,16 +77,18 @@ static bool record(struct device *d, dma_addr_t addr, size_t size, enum dma_data
 static void forget(struct device *d, dma_addr_t addr, size_t size)
 {
 	struct pciem_device *dev = owner(d);
-	struct dma_rec *r, *found = NULL;
+	struct dma_rec *found = NULL;
+	struct interval_tree_node *it;
 	unsigned long flags;
 
-	if (!dev)
+	if (!dev || !size)
 		return;
 	spin_lock_irqsave(&dev->dma.lock, flags);
-	list_for_each_entry(r, &dev->dma.maps, node) {
-		if (r->addr == addr && r->size == size) {
-			list_del(&r->node);
-			found = r;
+	for (it = interval_tree_iter_first(&dev->dma.maps, addr, addr + size - 1); it;
+	     it = interval_tree_iter_next(it, addr, addr + size - 1)) {
+		if (it->start == addr && it->last == addr + size - 1) {
+			interval_tree_remove(it, &dev->dma.maps);
+			found = container_of(it, struct dma_rec, it);
 			break;
 		}
 	}
@@ -221,7 +227,7 @@ bool pciem_dma_ops_attach(struct pciem_device *dev)
 	if (dom && (dom->type & __IOMMU_DOMAIN_PAGING))
 		return false;
 	spin_lock_init(&dev->dma.lock);
-	INIT_LIST_HEAD(&dev->dma.maps);
+	dev->dma.maps = RB_ROOT_CACHED;
 	dev->dma.dev = &dev->pdev->dev;
 	spin_lock_irqsave(&tracked_lock, flags);
 	list_add(&dev->dma.node, &tracked);
@@ -234,7 +240,7 @@ bool pciem_dma_ops_attach(struct pciem_device *dev)
 /* After the function left the bus (its driver has unmapped everything). */
 void pciem_dma_ops_detach(struct pciem_device *dev)
 {
-	struct dma_rec *r, *tmp;
+	struct interval_tree_node *it;
 	unsigned long flags;
 
 	if (!dev->dma.tracked)
@@ -242,9 +248,9 @@ void pciem_dma_ops_detach(struct pciem_device *dev)
 	spin_lock_irqsave(&tracked_lock, flags);
 	list_del(&dev->dma.node);
 	spin_unlock_irqrestore(&tracked_lock, flags);
-	list_for_each_entry_safe(r, tmp, &dev->dma.maps, node) {
-		list_del(&r->node);
-		kfree(r);
+	while ((it = interval_tree_iter_first(&dev->dma.maps, 0, ULONG_MAX))) {
+		interval_tree_remove(it, &dev->dma.maps);
+		kfree(container_of(it, struct dma_rec, it));
 	}
 	dev->dma.tracked = false;
 }
@@ -258,15 +264,20 @@ void pciem_dma_ops_detach(struct pciem_device *dev)
 phys_addr_t pciem_dma_ops_lookup(struct pciem_device *dev, u64 addr, u64 len, bool to_host,
 				 bool *denied)
 {
+	struct interval_tree_node *it;
 	phys_addr_t phys = 0;
 	unsigned long flags;
-	struct dma_rec *r;
 
 	*denied = false;
+	if (!len || addr + len - 1 < addr)
+		return 0;
 	spin_lock_irqsave(&dev->dma.lock, flags);
-	list_for_each_entry(r, &dev->dma.maps, node) {
-		if (addr < r->addr || addr + len > r->addr + r->size)
-			continue;
+	for (it = interval_tree_iter_first(&dev->dma.maps, addr, addr + len - 1); it;
+	     it = interval_tree_iter_next(it, addr, addr + len - 1)) {
+		struct dma_rec *r = container_of(it, struct dma_rec, it);
+
+		if (addr < it->start || addr + len - 1 > it->last)
+			continue;	/* overlaps, does not cover */
 		if (r->dir == DMA_BIDIRECTIONAL ||
 		    r->dir == (to_host ? DMA_FROM_DEVICE : DMA_TO_DEVICE)) {
 			phys = addr;

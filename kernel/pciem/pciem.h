@@ -149,7 +149,7 @@ struct pciem_device {
 		struct list_head node;
 		struct device *dev;
 		spinlock_t lock;
-		struct list_head maps;
+		struct rb_root_cached maps;	/* struct dma_rec, an interval tree */
 		bool tracked;
 	} dma;
 	struct list_head ioeventfds;	/* ioeventfd.c: RCU readers, dev->lock writers */
