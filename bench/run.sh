@@ -102,7 +102,7 @@ res=$out/results-$stamp.md
 	echo
 	field INFO | sed 's/^/- /'
 	echo
-	echo "### NVMe: pciem-nvme against QEMU's -device nvme (median of 3 rounds)"
+	echo "### NVMe: pciem-nvme against QEMU's -device nvme (median of 5 rounds)"
 	echo
 	echo "| benchmark | pciem-nvme | QEMU nvme | ratio | target | met |"
 	echo "|---|---|---|---|---|---|"

@@ -22,6 +22,11 @@
  *                                zeroed buffer (opcode bit 0: to the device)
  *   nvme_io discard|zeroout DISK OFFSET LEN
  *                                BLKDISCARD / BLKZEROOUT on a byte range
+ *   nvme_io seqread|seqwrite DISK MIB
+ *                                MIB sequential 1 MiB O_DIRECT reads (writes
+ *                                of zeroes) from offset 0, as dd bs=1M
+ *                                iflag/oflag=direct does; prints MiB/s,
+ *                                timed with the monotonic clock
  *
  * OPTS: --threads T (4), --count N (256), --seed S (1), --span BYTES (the
  * whole disk), --sync K (0: once at the end), --log FILE.
@@ -332,6 +337,42 @@ static int range_op(bool discard, int argc, char **argv)
 	return 0;
 }
 
+/* seqread|seqwrite DISK MIB: dd bs=1M with O_DIRECT, timed precisely. */
+static int seq_io(bool write, int argc, char **argv)
+{
+	const size_t mib = 1u << 20;
+	struct timespec t0, t1;
+	unsigned long n, i;
+	double secs;
+	void *buf;
+	int fd;
+
+	if (argc != 2 || !(n = strtoul(argv[1], NULL, 0)))
+		return fprintf(stderr, "usage: nvme_io seqread|seqwrite DISK MIB\n"), 2;
+	if (posix_memalign(&buf, 4096, mib))
+		return perror("posix_memalign"), 1;
+	memset(buf, 0, mib);
+	fd = open(argv[0], (write ? O_WRONLY : O_RDONLY) | O_DIRECT);
+	if (fd < 0)
+		return fprintf(stderr, "nvme_io: %s: %s\n", argv[0], strerror(errno)), 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		ssize_t r = write ? pwrite(fd, buf, mib, (off_t)(i * mib))
+				  : pread(fd, buf, mib, (off_t)(i * mib));
+
+		if (r != (ssize_t)mib)
+			return fprintf(stderr, "nvme_io: %s at %lu MiB: %s\n", argv[0], i,
+				       r < 0 ? strerror(errno) : "short transfer"), 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	close(fd);
+	free(buf);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("%s %s: %lu MiB in %.4f s, %.1f MiB/s\n", write ? "seqwrite" : "seqread", argv[0],
+	       n, secs, n / secs);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct job jobs[64];
@@ -349,6 +390,8 @@ int main(int argc, char **argv)
 		return passthru(!strcmp(argv[1], "admin"), argc - 2, argv + 2);
 	if (!strcmp(argv[1], "discard") || !strcmp(argv[1], "zeroout"))
 		return range_op(!strcmp(argv[1], "discard"), argc - 2, argv + 2);
+	if (!strcmp(argv[1], "seqread") || !strcmp(argv[1], "seqwrite"))
+		return seq_io(!strcmp(argv[1], "seqwrite"), argc - 2, argv + 2);
 	if (!strcmp(argv[1], "rw"))
 		mode = 0;
 	else if (!strcmp(argv[1], "write"))
