@@ -74,10 +74,18 @@ static bool record(struct device *d, dma_addr_t addr, size_t size, enum dma_data
 	return true;
 }
 
-static void forget(struct device *d, dma_addr_t addr, size_t size)
+/*
+ * The driver unmapped [addr, addr + size) that it mapped for @dir.  The same
+ * range can be mapped more than once at a time, in different directions:
+ * the record removed must be one of that direction, or a DMA the driver
+ * still expects could be refused (and one it no longer allows, let through).
+ * Only a driver that unmaps with another direction than it mapped gets one
+ * of another direction removed.
+ */
+static void forget(struct device *d, dma_addr_t addr, size_t size, enum dma_data_direction dir)
 {
 	struct pciem_device *dev = owner(d);
-	struct dma_rec *found = NULL;
+	struct dma_rec *found = NULL, *r;
 	struct interval_tree_node *it;
 	unsigned long flags;
 
@@ -86,12 +94,18 @@ static void forget(struct device *d, dma_addr_t addr, size_t size)
 	spin_lock_irqsave(&dev->dma.lock, flags);
 	for (it = interval_tree_iter_first(&dev->dma.maps, addr, addr + size - 1); it;
 	     it = interval_tree_iter_next(it, addr, addr + size - 1)) {
-		if (it->start == addr && it->last == addr + size - 1) {
-			interval_tree_remove(it, &dev->dma.maps);
-			found = container_of(it, struct dma_rec, it);
+		r = container_of(it, struct dma_rec, it);
+		if (it->start != addr || it->last != addr + size - 1)
+			continue;
+		if (r->dir == dir) {
+			found = r;
 			break;
 		}
+		if (!found)
+			found = r;	/* a driver unmapping with another direction */
 	}
+	if (found)
+		interval_tree_remove(&found->it, &dev->dma.maps);
 	spin_unlock_irqrestore(&dev->dma.lock, flags);
 	kfree(found);
 	if (!found)
@@ -125,7 +139,7 @@ static dma_addr_t pd_map_page(struct device *d, struct page *page, unsigned long
 static void pd_unmap_page(struct device *d, dma_addr_t addr, size_t size,
 			  enum dma_data_direction dir, unsigned long attrs)
 {
-	forget(d, addr, size);
+	forget(d, addr, size, dir);
 }
 
 static void pd_unmap_sg(struct device *d, struct scatterlist *sgl, int nents,
@@ -135,7 +149,7 @@ static void pd_unmap_sg(struct device *d, struct scatterlist *sgl, int nents,
 	int i;
 
 	for_each_sg(sgl, sg, nents, i)
-		forget(d, sg_dma_address(sg), sg_dma_len(sg));
+		forget(d, sg_dma_address(sg), sg_dma_len(sg), dir);
 }
 
 static int pd_map_sg(struct device *d, struct scatterlist *sgl, int nents,
@@ -188,7 +202,7 @@ static void pd_free(struct device *d, size_t size, void *vaddr, dma_addr_t handl
 		    unsigned long attrs)
 {
 	size = PAGE_ALIGN(size);
-	forget(d, handle, size);
+	forget(d, handle, size, DMA_BIDIRECTIONAL);
 	__free_pages(virt_to_page(vaddr), get_order(size));
 }
 
