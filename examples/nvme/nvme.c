@@ -1254,14 +1254,19 @@ static uint16_t io_cmd(struct ctrl *c, struct sq *sq, const struct sqe *cmd)
 
 /* ---- submission queue threads ------------------------------------------------ */
 
-/* The tail the host has written: shadow doorbell if set up, else the MMIO one. */
-static unsigned int sq_tail(struct ctrl *c, struct sq *sq)
+/*
+ * The tail the host has written: shadow doorbell if set up, else the MMIO
+ * one.  With shadow doorbells the MMIO value is stale by design, so a shadow
+ * that cannot be read (the host is tearing down) means no new work: @head.
+ */
+static unsigned int sq_tail(struct ctrl *c, struct sq *sq, unsigned int head)
 {
 	if (sq->qid && atomic_load(&c->dbbuf)) {
 		uint32_t v;
 
 		if (pciem_dma_read(c->d, c->dbbuf_dbs + 2u * sq->qid * 4, &v, 4) == 0)
 			return v;
+		return head;
 	}
 	if (sq->ioeventfd)	/* the doorbell write went to BAR memory only */
 		return c->regs[(DB_BASE + 8u * sq->qid) / 4];
@@ -1281,10 +1286,10 @@ static unsigned int sq_arm(struct ctrl *c, struct sq *sq, unsigned int head)
 
 	atomic_fetch_add_explicit(&c->st_arms, 1, memory_order_relaxed);
 	if (pciem_dma_write(c->d, c->dbbuf_eis + 2u * sq->qid * 4, &ei, 4) < 0)
-		return atomic_load(&sq->db_tail);
+		return head;	/* the host is tearing down: no new work */
 	if (pciem_dma_atomic(c->d, c->dbbuf_dbs + 2u * sq->qid * 4, PCIEM_ATOMIC_FETCH_ADD, 0, 0,
 			     &old) < 0)
-		return sq_tail(c, sq);
+		return sq_tail(c, sq, head);
 	return (uint32_t)old;
 }
 
@@ -1298,7 +1303,7 @@ static void *sq_thread(void *arg)
 
 	while (!atomic_load(&sq->stop)) {
 		uint64_t t0 = print_stats ? now_ns() : 0, t1, t2;
-		unsigned int tail = sq_tail(c, sq), n, i, ndone = 0;
+		unsigned int tail = sq_tail(c, sq, head), n, i, ndone = 0;
 
 		if (tail >= sq->size) {
 			if (!warned)
@@ -1316,7 +1321,7 @@ static void *sq_thread(void *arg)
 
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			do {
-				tail = sq_tail(c, sq) % sq->size;
+				tail = sq_tail(c, sq, head) % sq->size;
 				clock_gettime(CLOCK_MONOTONIC, &t);
 			} while (tail == head && spin_ns &&
 				 (t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < spin_ns &&
