@@ -21,8 +21,8 @@ median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 
 # seqwrite|seqread DISK: MiB/s of 1 MiB O_DIRECT transfers (what dd bs=1M
 # oflag/iflag=direct does), timed by nvme_io with the monotonic clock: at
-# QEMU's ~1.5 GiB/s, 128 MiB take ~0.08 s, and /proc/uptime's centiseconds
-# would round that by up to 12 %.
+# QEMU's 1.6-2.3 GiB/s, 128 MiB take 0.06-0.08 s, which /proc/uptime's
+# centiseconds would round by 12-17 %.
 seqio() {
 	_r=$(nvme_io "$1" /dev/"$2" $MIB | sed -n 's/.* s, \([0-9.]*\) MiB\/s$/\1/p')
 	[ -n "$_r" ] || fail "$1 on $2"
