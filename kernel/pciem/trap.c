@@ -49,6 +49,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/rculist.h>
+#include <linux/sched/rt.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/pgtable.h>
@@ -260,9 +261,14 @@ static int bar_read(struct trap_bar *tb, u64 off, unsigned int width, struct pt_
 	int ret;
 
 	if ((tb->flags & PCIEM_TRACE_READS) && !in_msix(tb, off, width)) {
-		/* A context nobody can preempt will spin until the answer comes. */
+		/*
+		 * A context nobody can preempt will spin until the answer
+		 * comes; so does a real-time task (a threaded interrupt
+		 * handler), which the emulator cannot preempt either.
+		 */
 		bool spinning = !(regs->flags & X86_EFLAGS_IF) ||
-				(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK));
+				(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK)) ||
+				rt_task(current);
 
 		ret = pciem_sync_read_step(dev, tb->bar, off, width, regs->ip, va, spinning, v);
 		if (ret)
