@@ -91,6 +91,8 @@ prof "random read (IOPS)" randread
 prof "random read (IOPS), no shadow doorbells" randread --no-shadow-doorbells
 prof "sequential read (MiB/s), 1 I/O queue" seqread --queues 1
 prof "sequential read (MiB/s), doorbells through the main thread" seqread --no-ioeventfd
+prof "sequential read (MiB/s), polling 500 µs (--poll-us 500)" seqread --poll-us 500
+prof "random read (IOPS), polling 500 µs (--poll-us 500)" randread --poll-us 500
 : >"$PCIEM_TMP/nvme.err"
 nvme_end
 pass

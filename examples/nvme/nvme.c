@@ -1293,6 +1293,29 @@ static unsigned int sq_arm(struct ctrl *c, struct sq *sq, unsigned int head)
 	return (uint32_t)old;
 }
 
+/*
+ * --poll-us with a bound doorbell: busy-poll the doorbell register in BAR
+ * memory, where its writes land (with shadow doorbells EventIdx is armed by
+ * now, so the host's next submission writes it), rather than sleep at once.
+ * True when it was written within spin_ns: then there is work, and no
+ * wake-up was needed to find it.
+ */
+static bool doorbell_poll(struct ctrl *c, struct sq *sq)
+{
+	volatile uint32_t *db = &c->regs[(DB_BASE + 8u * sq->qid) / 4];
+	uint32_t was = *db;
+	uint64_t end = now_ns() + (uint64_t)spin_ns;
+
+	do {
+		if (*db != was)
+			return true;
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	} while (now_ns() < end && !atomic_load(&sq->stop));
+	return *db != was;
+}
+
 static void *sq_thread(void *arg)
 {
 	struct sq *sq = arg;
@@ -1323,7 +1346,7 @@ static void *sq_thread(void *arg)
 			do {
 				tail = sq_tail(c, sq, head) % sq->size;
 				clock_gettime(CLOCK_MONOTONIC, &t);
-			} while (tail == head && spin_ns &&
+			} while (tail == head && spin_ns && !sq->ioeventfd &&
 				 (t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < spin_ns &&
 				 !atomic_load(&sq->stop));
 			if (tail == head)
@@ -1336,6 +1359,8 @@ static void *sq_thread(void *arg)
 			ndone = 0;
 		}
 		if (tail == head) {
+			if (sq->ioeventfd && spin_ns && doorbell_poll(c, sq))
+				continue;
 			atomic_fetch_add_explicit(&c->st_sleeps, 1, memory_order_relaxed);
 			t1 = print_stats ? now_ns() : 0;
 			sq_wait(sq);
@@ -1870,8 +1895,9 @@ static const char usage[] =
 	"  --read-only         a write-protected namespace (FILE opened read-only)\n"
 	"  --attach            join pciem.ko's pciem_attach_bus instead of a host\n"
 	"                      bridge of its own\n"
-	"  --poll-us US        how long an idle I/O queue keeps polling its shadow\n"
-	"                      doorbell before it sleeps (default 0: it sleeps at once)\n"
+	"  --poll-us US        how long an idle I/O queue keeps polling for the\n"
+	"                      host's next submission before it sleeps (default 0:\n"
+	"                      it sleeps at once)\n"
 	"  --stats             at the end, print what the queues did (stderr)\n"
 	"  --no-shadow-doorbells  do not offer Doorbell Buffer Config: every\n"
 	"                      doorbell write traps\n"
