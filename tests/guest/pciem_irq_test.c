@@ -76,12 +76,16 @@ static void on_ack(void *o, const struct pciem_event *ev)
 		atomic_fetch_add(&acks[ev->data], 1);
 }
 
+static atomic_int serving;
+
 static void *serve(void *arg)
 {
 	(void)arg;
-	while (!atomic_load(&stop))
+	while (!atomic_load(&stop)) {
 		if (pciem_dispatch(d, 20) < 0)
 			break;
+		atomic_store(&serving, 1);	/* it has waited for events once */
+	}
 	return NULL;
 }
 
@@ -283,6 +287,13 @@ int main(void)
 	snprintf(cfgpath, sizeof(cfgpath), "/sys/bus/pci/devices/%s/config", addr);
 	wait_driver(cmdpath, sizeof(cmdpath), "pciem_mmio_test", addr);
 	pthread_create(&t, NULL, serve, NULL);
+	/*
+	 * Handlers here read a traced register with interrupts off; pciem
+	 * keeps the thread that answers away from their CPU once it knows it,
+	 * which is when it first waits for events (docs/events.md).
+	 */
+	while (!atomic_load(&serving))
+		usleep(1000);
 
 	test_intx();
 	test_msi("msi", 8);
