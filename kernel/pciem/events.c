@@ -37,11 +37,10 @@
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/sched/task.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
@@ -188,7 +187,7 @@ static void kick_remote(struct pciem_device *dev)
 /*
  * The emulator is consuming events (poll, write): note where it runs, for
  * pciem_emulator_cpu(), and which task it is, for pciem_emulator_is_current()
- * and unblock_emulator().
+ * and wake_away().
  */
 void pciem_events_seen(struct pciem_device *dev)
 {
@@ -317,11 +316,7 @@ static void notify(struct pciem_device *dev)
 	wake_up_interruptible_poll(&ev->wq, EPOLLIN | EPOLLRDNORM);
 	spin_lock_irqsave(&ev->efd_lock, flags);
 	if (ev->efd)
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-		eventfd_signal(ev->efd);
-#else
-		eventfd_signal(ev->efd, 1);
-#endif
+		pciem_eventfd_signal(ev->efd);
 	spin_unlock_irqrestore(&ev->efd_lock, flags);
 }
 

@@ -23,7 +23,6 @@
 #include <linux/list.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
-#include <linux/version.h>
 
 #include "pciem.h"
 
@@ -178,11 +177,7 @@ bool pciem_ioeventfd_signal(struct pciem_device *dev, u32 bar, u64 off, u32 size
 			continue;
 		if (e->match_data && e->datamatch != val)
 			continue;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-		eventfd_signal(e->ctx);
-#else
-		eventfd_signal(e->ctx, 1);
-#endif
+		pciem_eventfd_signal(e->ctx);
 		hit = true;
 		break;
 	}

@@ -87,15 +87,8 @@ static void kick_delivery(struct pciem_device *dev)
 	int this = get_cpu(), emu = pciem_emulator_cpu(dev);
 	unsigned int cpu = wanted_cpu(dev);
 
-	if (cpu >= nr_cpu_ids || cpu == emu) {
-		if (this != emu) {
-			cpu = this;
-		} else {
-			for_each_online_cpu(cpu)
-				if (cpu != emu)
-					break;
-		}
-	}
+	if (cpu >= nr_cpu_ids || cpu == emu)
+		cpu = this != emu ? this : cpumask_any_but(cpu_online_mask, emu);
 	if (cpu == this || cpu >= nr_cpu_ids ||
 	    smp_call_function_single_async(cpu, &dev->irqs.csd))
 		irq_work_queue(&dev->irqs.work);	/* here, one CPU, or already on its way */

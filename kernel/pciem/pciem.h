@@ -11,6 +11,7 @@
 #define PCIEM_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/eventfd.h>
 #include <linux/hrtimer.h>
 #include <linux/irq_work.h>
 #include <linux/timer.h>
@@ -18,6 +19,7 @@
 #include <linux/ktime.h>
 #include <linux/poll.h>
 #include <linux/smp.h>
+#include <linux/version.h>
 #include <linux/wait.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
@@ -37,7 +39,6 @@ struct pciem_bar_mem {
 };
 
 struct pciem_attach_bus;
-struct eventfd_ctx;
 
 /* One interrupt to run: which Linux irq, for which vector, of what kind. */
 struct pciem_delivery {
@@ -168,6 +169,16 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val);
 u16 pciem_cfg_get16(struct pciem_device *dev, unsigned int off);
 u32 pciem_cfg_get32(struct pciem_device *dev, unsigned int off);
 void pciem_cfg_set_msi_pending(struct pciem_device *dev, unsigned int off, u32 bits);
+
+/* Signal an eventfd once (its signature lost the count in 6.8). */
+static inline void pciem_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
+#endif
+}
 
 /* ioeventfd.c */
 void pciem_ioeventfd_init(struct pciem_device *dev);
