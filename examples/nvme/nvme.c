@@ -806,6 +806,12 @@ static void sq_kick(struct sq *sq)
 		fprintf(stderr, "pciem-nvme: waking SQ %u: %s\n", sq->qid, strerror(errno));
 }
 
+/* The offset of SQ @qid's tail doorbell in BAR 0 (doorbell stride 4 bytes). */
+static unsigned int sq_db_off(unsigned int qid)
+{
+	return DB_BASE + 8u * qid;
+}
+
 /* Forget kicks meant for an earlier queue with this ID. */
 static void sq_drain(struct sq *sq)
 {
@@ -843,7 +849,7 @@ static void sq_stop(struct sq *sq)
 	pthread_join(sq->thread, NULL);
 	sq->running = false;
 	if (sq->ioeventfd &&
-	    pciem_ioeventfd(sq->c->d, 0, DB_BASE + 8u * sq->qid, 4, sq->efd,
+	    pciem_ioeventfd(sq->c->d, 0, sq_db_off(sq->qid), 4, sq->efd,
 			    PCIEM_IOEVENTFD_FLAG_DEASSIGN, 0) < 0)
 		fprintf(stderr, "pciem-nvme: SQ %u doorbell stays bound\n", sq->qid);
 	sq->ioeventfd = false;
@@ -869,9 +875,9 @@ static int sq_start(struct ctrl *c, unsigned int qid, unsigned int cqid, unsigne
 	 * tail is read from BAR memory, so it must start at 0 there, not at
 	 * what an earlier queue with this ID left.
 	 */
-	c->regs[(DB_BASE + 8u * qid) / 4] = 0;
+	c->regs[sq_db_off(qid) / 4] = 0;
 	sq->ioeventfd = qid && !no_ioeventfd &&
-			pciem_ioeventfd(c->d, 0, DB_BASE + 8u * qid, 4, sq->efd, 0, 0) == 0;
+			pciem_ioeventfd(c->d, 0, sq_db_off(qid), 4, sq->efd, 0, 0) == 0;
 	if (!sq->data) {
 		sq->data = aligned_alloc(4096, MAX_XFER);
 		if (!sq->data)
@@ -1269,7 +1275,7 @@ static unsigned int sq_tail(struct ctrl *c, struct sq *sq, unsigned int head)
 		return head;
 	}
 	if (sq->ioeventfd)	/* the doorbell write went to BAR memory only */
-		return c->regs[(DB_BASE + 8u * sq->qid) / 4];
+		return c->regs[sq_db_off(sq->qid) / 4];
 	return atomic_load(&sq->db_tail);
 }
 
@@ -1302,7 +1308,7 @@ static unsigned int sq_arm(struct ctrl *c, struct sq *sq, unsigned int head)
  */
 static bool doorbell_poll(struct ctrl *c, struct sq *sq)
 {
-	volatile uint32_t *db = &c->regs[(DB_BASE + 8u * sq->qid) / 4];
+	volatile uint32_t *db = &c->regs[sq_db_off(sq->qid) / 4];
 	uint32_t was = *db;
 	uint64_t end = now_ns() + (uint64_t)spin_ns;
 
@@ -1340,15 +1346,12 @@ static void *sq_thread(void *arg)
 			 * submits again right after its completion then needs no
 			 * trapped doorbell write, no event and no wake-up.
 			 */
-			struct timespec t0, t;
+			uint64_t end = now_ns() + (uint64_t)spin_ns;
 
-			clock_gettime(CLOCK_MONOTONIC, &t0);
-			do {
+			do
 				tail = sq_tail(c, sq, head) % sq->size;
-				clock_gettime(CLOCK_MONOTONIC, &t);
-			} while (tail == head && spin_ns && !sq->ioeventfd &&
-				 (t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < spin_ns &&
-				 !atomic_load(&sq->stop));
+			while (tail == head && spin_ns && !sq->ioeventfd && now_ns() < end &&
+			       !atomic_load(&sq->stop));
 			if (tail == head)
 				tail = sq_arm(c, sq, head) % sq->size;
 		}
@@ -1567,7 +1570,6 @@ static void on_doorbell(void *opaque, unsigned int bar, uint64_t off, unsigned i
 		}
 		atomic_store(&sq->db_tail, (uint32_t)val);
 		atomic_fetch_add_explicit(&c->st_doorbells, 1, memory_order_relaxed);
-
 		sq_kick(sq);
 	} else {
 		struct cq *cq = &c->cq[qid];
@@ -2064,16 +2066,15 @@ int main(int argc, char **argv)
 	if (!c->ro && fsync(c->fd) < 0)
 		fprintf(stderr, "pciem-nvme: fsync: %s\n", strerror(errno));
 	guardian_stop();
-	if (print_stats)
+	if (print_stats) {
+		double ms = 1e-6;
+
 		fprintf(stderr, "pciem-nvme: %llu commands in %llu fetches; %llu CQ writes, "
 			"%llu interrupts; %llu trapped SQ doorbell writes; %llu sleeps, %llu "
 			"EventIdx updates\n", (unsigned long long)c->st_cmds,
 			(unsigned long long)c->st_fetches, (unsigned long long)c->st_posts,
 			(unsigned long long)c->st_irqs, (unsigned long long)c->st_doorbells,
 			(unsigned long long)c->st_sleeps, (unsigned long long)c->st_arms);
-	if (print_stats) {
-		double ms = 1e-6;
-
 		fprintf(stderr, "pciem-nvme: queue threads: %.1f ms waiting for work, %.1f ms "
 			"fetching (tails, SQ entries), %.1f ms executing, %.1f ms completing "
 			"(CQ writes, interrupts)\n",
