@@ -89,9 +89,15 @@ static void kick_delivery(struct pciem_device *dev)
 
 	if (cpu >= nr_cpu_ids || cpu == emu)
 		cpu = this != emu ? this : cpumask_any_but(cpu_online_mask, emu);
-	if (cpu == this || cpu >= nr_cpu_ids ||
-	    smp_call_function_single_async(cpu, &dev->irqs.csd))
-		irq_work_queue(&dev->irqs.work);	/* here, one CPU, or already on its way */
+	if (cpu == this || cpu >= nr_cpu_ids)
+		irq_work_queue(&dev->irqs.work);	/* here, or the only CPU */
+	else
+		/*
+		 * -EBUSY: a delivery is already on its way (its callback has
+		 * not started) and will take this interrupt too.  Not here
+		 * instead: this may be the emulator's CPU.
+		 */
+		smp_call_function_single_async(cpu, &dev->irqs.csd);
 	put_cpu();
 }
 
@@ -194,8 +200,9 @@ static void deliver(struct pciem_device *dev)
 		cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
 		if (cpu < nr_cpu_ids) {
 			s->hops++;
-			if (!smp_call_function_single_async(cpu, &s->csd))
-				return;
+			/* Sent, or one is on its way already (-EBUSY): it delivers. */
+			smp_call_function_single_async(cpu, &s->csd);
+			return;
 		}
 	}
 	s->hops = 0;
