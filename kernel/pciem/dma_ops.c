@@ -273,10 +273,10 @@ void pciem_dma_ops_detach(struct pciem_device *dev)
  * The physical address behind [addr, addr + len) if one live mapping covers
  * it in a direction allowing the access (@to_host: the device writes memory);
  * 0 if none does, with *denied set when a mapping exists in the other
- * direction only.
+ * direction only.  @span (may be NULL) gets the range of the mapping found.
  */
 phys_addr_t pciem_dma_ops_lookup(struct pciem_device *dev, u64 addr, u64 len, bool to_host,
-				 bool *denied)
+				 bool *denied, struct pciem_dma_span *span)
 {
 	struct interval_tree_node *it;
 	phys_addr_t phys = 0;
@@ -296,6 +296,8 @@ phys_addr_t pciem_dma_ops_lookup(struct pciem_device *dev, u64 addr, u64 len, bo
 		    r->dir == (to_host ? DMA_FROM_DEVICE : DMA_TO_DEVICE)) {
 			phys = addr;
 			*denied = false;
+			if (span)
+				*span = (struct pciem_dma_span){ it->start, it->last };
 			break;
 		}
 		*denied = true;

@@ -236,8 +236,13 @@ bool pciem_pool_allocated(phys_addr_t addr, u64 len);
 /* dma_ops.c */
 bool pciem_dma_ops_attach(struct pciem_device *dev);
 void pciem_dma_ops_detach(struct pciem_device *dev);
+/* The bus addresses one recorded mapping covers: [start, last]. */
+struct pciem_dma_span {
+	u64 start, last;
+};
+
 phys_addr_t pciem_dma_ops_lookup(struct pciem_device *dev, u64 addr, u64 len, bool to_host,
-				 bool *denied);
+				 bool *denied, struct pciem_dma_span *span);
 
 /* dma.c */
 int pciem_dma(struct pciem_device *dev, const struct pciem_dma_op *op);
