@@ -64,8 +64,20 @@ static void away_fn(struct work_struct *work);
 /* Runs away_fn: high priority, so that it gets a busy CPU promptly. */
 static struct workqueue_struct *pciem_away_wq;
 
+/* Queued on a CPU spinning on top of its idle task: see occupy_this_cpu(). */
+static DEFINE_PER_CPU(struct work_struct, occupy_work);
+
+static void occupy_fn(struct work_struct *work)
+{
+	/* Nothing to do: being runnable while the CPU spun was the point. */
+}
+
 int pciem_events_module_init(void)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		INIT_WORK(per_cpu_ptr(&occupy_work, cpu), occupy_fn);
 	pciem_away_wq = alloc_workqueue("pciem_away", WQ_HIGHPRI, 0);
 	return pciem_away_wq ? 0 : -ENOMEM;
 }
@@ -234,6 +246,25 @@ bool pciem_emulator_is_current(struct pciem_device *dev)
  */
 
 /*
+ * A CPU spinning on top of its idle task looks idle to every wake-up of the
+ * emulator, not only to ours: another thread of the emulator's process, a
+ * timer, anything may choose it, and a task put on its wake list there
+ * stays TASK_WAKING, out of away_fn's reach, until the spin ends.  So the
+ * spinner first makes a kworker bound to its CPU runnable: with a task
+ * queued, the CPU is no longer idle to the wake-up path, which picks
+ * another CPU, or at worst queues the emulator here directly, where
+ * check_queued_here() sees it and away_fn can move it.  The kworker runs,
+ * doing nothing, once the spin is over.  (pciem_irq_test run 40 times in a
+ * row: a hard-irq read timed out with the emulator TASK_WAKING on the
+ * reader's CPU in about one run in five before this and deliver_csd() in
+ * irq.c, in none of 80 after.)
+ */
+static void occupy_this_cpu(void)
+{
+	queue_work_on(raw_smp_processor_id(), pciem_away_wq, this_cpu_ptr(&occupy_work));
+}
+
+/*
  * ev->lock held.  Have away_fn wake the emulator, away from this CPU.  False
  * when no other CPU could run the emulator (then nothing is asked).
  */
@@ -360,7 +391,11 @@ static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32
 	 * Spinning on top of the idle task, this CPU looks idle: a wake-up
 	 * from anywhere could choose it.  Elsewhere a plain remote kick does.
 	 */
-	away = spinning && is_idle_task(current) && wake_away(dev);
+	away = false;
+	if (spinning && is_idle_task(current)) {
+		occupy_this_cpu();
+		away = wake_away(dev);
+	}
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
 	if (away)
 		return e.seq;

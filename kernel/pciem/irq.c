@@ -170,18 +170,19 @@ static void deliver_work(struct irq_work *work)
 }
 
 /*
- * On the chosen CPU.  An idle CPU may run this from its idle loop rather
- * than from the IPI; handlers need hard interrupt context, so go through
- * irq_work there.
+ * On the chosen CPU, from its queue of cross-CPU calls: hand over to
+ * irq_work rather than run handlers here.  Wake-ups queued for this CPU wait
+ * in the same queue and are done only after every call in it has returned,
+ * so a handler run from here that reads a traced register could wait for
+ * an emulator whose wake-up waits for it.  irq_work's interrupt comes once
+ * the queue is done, in the hard interrupt context handlers need (an idle
+ * CPU may also run the queue from its idle loop, outside any interrupt).
  */
 static void deliver_csd(void *info)
 {
 	struct pciem_device *dev = info;
 
-	if (in_hardirq())
-		deliver(dev);
-	else
-		irq_work_queue(&dev->irqs.work);
+	irq_work_queue(&dev->irqs.work);
 }
 
 static void deliver(struct pciem_device *dev)
