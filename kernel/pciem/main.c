@@ -137,6 +137,12 @@ static const struct file_operations instance_fops = {
 	.llseek = noop_llseek,
 };
 
+/* Is @file an instance fd, whose mmap() maps BAR memory for the emulator? */
+bool pciem_is_instance_file(const struct file *file)
+{
+	return file && file->f_op == &instance_fops;
+}
+
 /* ---- ioctls ----------------------------------------------------------------- */
 
 static long ioctl_create_device(struct pciem_device *dev, void __user *uarg)

@@ -233,6 +233,9 @@ phys_addr_t pciem_pool_alloc(u64 size, u64 align);
 void pciem_pool_free(phys_addr_t addr, u64 size);
 bool pciem_pool_allocated(phys_addr_t addr, u64 len);
 
+/* main.c */
+bool pciem_is_instance_file(const struct file *file);
+
 /* dma_ops.c */
 bool pciem_dma_ops_attach(struct pciem_device *dev);
 void pciem_dma_ops_detach(struct pciem_device *dev);

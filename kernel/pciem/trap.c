@@ -44,6 +44,7 @@
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/kprobes.h>
+#include <linux/magic.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -550,32 +551,154 @@ static noinline vm_fault_t user_fault_bad(void)
 	return VM_FAULT_SIGBUS;
 }
 
+/*
+ * A fault on a user mapping of a traced BAR (rcu_read_lock held, the BAR
+ * found): emulate the user's instruction.  A fault the kernel takes on the
+ * user's behalf (a copy_from_user() out of the mapping, say) has no user
+ * instruction to emulate; it fails as an access to unmapped memory would.
+ */
+static vm_fault_t user_fault(struct vm_fault *vmf)
+{
+	struct pt_regs *regs = current_pt_regs();
+	unsigned long addr = vmf->real_address;	/* ->address is page-aligned */
+	int ret;
+
+	if (!(vmf->flags & FAULT_FLAG_USER))
+		return VM_FAULT_SIGBUS;
+	ret = emulate(regs, addr, &(struct access_space){ .vma = vmf->vma });
+	if (ret && ret != -EAGAIN) {
+		pr_warn_ratelimited("%s[%d]: cannot emulate the access at %#lx to %#lx (%d)\n",
+				    current->comm, task_pid_nr(current), regs->ip, addr, ret);
+		return VM_FAULT_SIGBUS;
+	}
+	atomic64_inc(&trap_faults);
+	return VM_FAULT_NOPAGE;
+}
+
+static phys_addr_t user_phys(struct vm_area_struct *vma, unsigned long addr)
+{
+	return ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+}
+
 /* vfio_pci_mmap_fault(vmf) */
 static int vfio_fault_pre(struct kprobe *kp, struct pt_regs *kregs)
 {
 	struct vm_fault *vmf = (struct vm_fault *)kregs->di;
-	struct vm_area_struct *vma = vmf->vma;
-	struct pt_regs *regs = current_pt_regs();
-	unsigned long addr = vmf->real_address;	/* ->address is page-aligned */
-	phys_addr_t phys;
-	int ret;
+	vm_fault_t ret;
 
-	phys = ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
 	rcu_read_lock();
-	if (!find_bar(phys, 1)) {
+	if (!find_bar(user_phys(vmf->vma, vmf->real_address), 1)) {
 		rcu_read_unlock();
 		return 0;	/* not a traced BAR: vfio maps it as usual */
 	}
-	ret = emulate(regs, addr, &(struct access_space){ .vma = vma });
+	ret = user_fault(vmf);
 	rcu_read_unlock();
-	if (ret && ret != -EAGAIN) {
-		pr_warn_ratelimited("%s[%d]: cannot emulate the access at %#lx to %#lx (%d)\n",
-				    current->comm, task_pid_nr(current), regs->ip, addr, ret);
-		kregs->ip = (unsigned long)user_fault_bad;
+	kregs->ip = (unsigned long)(ret == VM_FAULT_NOPAGE ? user_fault_done : user_fault_bad);
+	return 1;
+}
+
+/* ---- other userspace mappings: sysfs resourceN, /dev/pci ---------------------- */
+
+/*
+ * sysfs resourceN files and /dev/pci's PCIOCBARMMAP map a BAR at mmap time,
+ * with (io_)remap_pfn_range(): every later access would go straight to BAR
+ * memory and miss the emulator.  For a range inside a traced BAR pciem takes
+ * remap_pfn_range()'s place: no PTE is made, the VMA gets pciem's fault
+ * handler, and every access is emulated as for VFIO above.  Only a call
+ * mapping the whole VMA, with no fault handler or open/close of the
+ * caller's own, is taken over; any other call that reaches into a traced
+ * BAR fails with EINVAL rather than map what the emulator would never see.
+ *
+ * The handler is pciem.ko's code, so a VMA holds a reference to the module
+ * (open/close) -- except under sysfs, which refuses VMAs with a close()
+ * and, when the device's files go (before pciem.ko can), stops calling
+ * the handler of every VMA it handed out.
+ */
+static vm_fault_t bar_vma_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = VM_FAULT_SIGBUS;	/* the device is gone */
+
+	rcu_read_lock();
+	if (find_bar(user_phys(vmf->vma, vmf->real_address), 1))
+		ret = user_fault(vmf);
+	rcu_read_unlock();
+	return ret;
+}
+
+static void bar_vma_open(struct vm_area_struct *vma)
+{
+	__module_get(THIS_MODULE);
+}
+
+static void bar_vma_close(struct vm_area_struct *vma)
+{
+	module_put(THIS_MODULE);
+}
+
+static const struct vm_operations_struct bar_vma_ops = {
+	.open = bar_vma_open,
+	.close = bar_vma_close,
+	.fault = bar_vma_fault,
+};
+
+static const struct vm_operations_struct bar_vma_ops_sysfs = {
+	.fault = bar_vma_fault,
+};
+
+/* remap_pfn_range() returns one of these instead, for a traced BAR. */
+static noinline int remap_taken(void)
+{
+	return 0;
+}
+
+static noinline int remap_refused(void)
+{
+	return -EINVAL;
+}
+
+static bool overlaps_traced(phys_addr_t phys, u64 len)
+{
+	struct trap_bar *tb;
+
+	list_for_each_entry_rcu(tb, &trap_bars, node)
+		if (phys < tb->phys + tb->size && tb->phys < phys + len)
+			return true;
+	return false;
+}
+
+/* remap_pfn_range(vma, addr, pfn, size, prot) */
+static int remap_pre(struct kprobe *kp, struct pt_regs *kregs)
+{
+	struct vm_area_struct *vma = (struct vm_area_struct *)kregs->di;
+	unsigned long addr = kregs->si, pfn = kregs->dx, size = kregs->cx;
+	const struct vm_operations_struct *ops = vma->vm_ops;
+	bool traced, whole;
+
+	if (pciem_is_instance_file(vma->vm_file))
+		return 0;	/* the emulator's own view of its BAR memory */
+	rcu_read_lock();
+	traced = overlaps_traced(PFN_PHYS(pfn), size);
+	whole = find_bar(PFN_PHYS(pfn), size);
+	rcu_read_unlock();
+	if (!traced)
+		return 0;
+	if (!whole || addr != vma->vm_start || size != vma->vm_end - vma->vm_start ||
+	    (ops && (ops->fault || ops->open || ops->close))) {
+		pr_warn_ratelimited("%s[%d]: refusing a mapping of %#llx (%#lx bytes) in a traced BAR\n",
+				    current->comm, task_pid_nr(current),
+				    (unsigned long long)PFN_PHYS(pfn), size);
+		kregs->ip = (unsigned long)remap_refused;
 		return 1;
 	}
-	atomic64_inc(&trap_faults);
-	kregs->ip = (unsigned long)user_fault_done;
+	vma->vm_pgoff = pfn;	/* user_phys() */
+	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	if (vma->vm_file && vma->vm_file->f_path.dentry->d_sb->s_magic == SYSFS_MAGIC) {
+		vma->vm_ops = &bar_vma_ops_sysfs;
+	} else {
+		vma->vm_ops = &bar_vma_ops;
+		__module_get(THIS_MODULE);
+	}
+	kregs->ip = (unsigned long)remap_taken;
 	return 1;
 }
 
@@ -680,7 +803,12 @@ static struct kprobe kp_fixup = {
 	.pre_handler = fixup_pre,
 };
 
-static struct kprobe *hooks[] = { &kp_fixup, &kp_iounmap, &kp_ioremap };
+static struct kprobe kp_remap = {
+	.symbol_name = "remap_pfn_range",
+	.pre_handler = remap_pre,
+};
+
+static struct kprobe *hooks[] = { &kp_fixup, &kp_iounmap, &kp_ioremap, &kp_remap };
 
 /* ---- traced BARs ---------------------------------------------------------- */
 
