@@ -35,9 +35,9 @@
  * mapped to the BAR page it expects, so a mapping torn down behind our back
  * can never turn an unrelated fault into a fake device access.
  *
- * Limitation: a mapping that ioremap may build from 2 MiB or 1 GiB pages
- * (BAR and virtual address both aligned, mapping at least that large) is
- * not trapped; such BARs need the kernel booted with "nohugeiomap".
+ * A mapping that ioremap would build from 2 MiB or 1 GiB pages (BAR and
+ * virtual address both aligned, mapping at least that large) is built from
+ * 4 KiB pages instead: a huge entry cannot be made to trap.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -120,6 +120,63 @@ static struct trap_map *find_map(unsigned long va)
 
 /* ---- creating and removing mappings --------------------------------------- */
 
+/* The task mapping a traced range with small pages (small_lock held). */
+static DEFINE_MUTEX(small_lock);
+static struct task_struct *small_task;
+
+/* Its kprobe knows where ioremap_page_range() is (not exported to modules). */
+static struct kprobe kp_ioremap;
+
+#define ENDBR64 0xfa1e0ff3	/* f3 0f 1e fa: an IBT kernel's function entry */
+
+/*
+ * The function's own address: on a kernel built for IBT the probe sits just
+ * past the ENDBR64 that begins the function, and an indirect call must land
+ * on that ENDBR64.
+ */
+static void *probed_function(const struct kprobe *kp)
+{
+	u32 before;
+
+	if (!copy_from_kernel_nofault(&before, kp->addr - 4, sizeof(before)) &&
+	    before == ENDBR64)
+		return kp->addr - 4;
+	return kp->addr;
+}
+
+/*
+ * Runs in ioremap_page_range()'s place, with its arguments (the kprobe sent
+ * execution here at its first instruction; @prot already traps): the same
+ * mapping, with 4 KiB pages.  ioremap_page_range() itself does it, called
+ * so that no call covers a whole 2 MiB block (each block in two calls, the
+ * last page on its own); ioremap_pre() lets these calls through as they are.
+ * It is called through the address its kprobe resolved.
+ */
+static noinline int ioremap_small_pages(unsigned long addr, unsigned long end,
+					phys_addr_t phys, pgprot_t prot)
+{
+	int (*map)(unsigned long addr, unsigned long end, phys_addr_t phys, pgprot_t prot) =
+		probed_function(&kp_ioremap);
+	unsigned long a, next;
+	int ret = 0;
+
+	mutex_lock(&small_lock);
+	WRITE_ONCE(small_task, current);
+	for (a = addr; a < end && !ret; a = next) {
+		next = min(ALIGN(a + 1, PMD_SIZE), end);
+		if (next - a == PMD_SIZE) {
+			ret = map(a, next - PAGE_SIZE, phys + (a - addr), prot);
+			if (!ret)
+				ret = map(next - PAGE_SIZE, next, phys + (next - PAGE_SIZE - addr), prot);
+		} else {
+			ret = map(a, next, phys + (a - addr), prot);
+		}
+	}
+	WRITE_ONCE(small_task, NULL);
+	mutex_unlock(&small_lock);
+	return ret;
+}
+
 /*
  * ioremap_page_range(addr, end, phys_addr, prot): a mapping is being
  * created.  If it lies inside a traced BAR, remember it and hand the caller a
@@ -134,17 +191,11 @@ static int ioremap_pre(struct kprobe *kp, struct pt_regs *regs)
 	unsigned long flags;
 	pgprotval_t prot;
 
-	if (end <= addr)
+	if (end <= addr || READ_ONCE(small_task) == current)
 		return 0;
 	rcu_read_lock();
 	tb = find_bar(phys, end - addr);
 	if (!tb) {
-		rcu_read_unlock();
-		return 0;
-	}
-	if (end - addr >= PMD_SIZE && IS_ALIGNED(addr, PMD_SIZE) && IS_ALIGNED(phys, PMD_SIZE)) {
-		pr_warn_ratelimited("BAR %u of a traced device mapped with huge pages: not trapped (boot with nohugeiomap)\n",
-				    tb->bar);
 		rcu_read_unlock();
 		return 0;
 	}
@@ -170,6 +221,16 @@ static int ioremap_pre(struct kprobe *kp, struct pt_regs *regs)
 	raw_spin_lock_irqsave(&trap_lock, flags);
 	list_add_rcu(&m->node, &trap_maps);
 	raw_spin_unlock_irqrestore(&trap_lock, flags);
+	/*
+	 * A range ioremap could map with 2 MiB pages (at least that long,
+	 * virtual and physical addresses aligned): a huge entry cannot be
+	 * made to trap, so it is mapped with 4 KiB pages instead, after this
+	 * handler (which may not sleep) has returned.
+	 */
+	if (end - addr >= PMD_SIZE && IS_ALIGNED(addr, PMD_SIZE) && IS_ALIGNED(phys, PMD_SIZE)) {
+		regs->ip = (unsigned long)ioremap_small_pages;
+		return 1;
+	}
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 
 
 #define BAR_SIZE	(64 * 1024)
+#define HUGE_BAR_SIZE	(4u << 20)	/* what ioremap would map with 2 MiB pages */
 #define REG_ID		0x0000	/* reads 0x1234abcd */
 #define REG_COUNTER	0x0010	/* each read returns one more than the last */
 #define UNDECODED	0x8000	/* from here up reads answer "nothing" (all ones) */
@@ -112,7 +113,7 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-static void emu_start(struct emu *e, uint32_t trace)
+static void emu_start(struct emu *e, uint32_t trace, uint32_t bar_size)
 {
 	struct pciem_config_space ids = {
 		.vendor_id = 0x1b36, .device_id = 0x00e2, .class_code = { 0, 0, 0xff },
@@ -123,7 +124,7 @@ static void emu_start(struct emu *e, uint32_t trace)
 	e->shadow = calloc(1, BAR_SIZE);
 	e->log = calloc(LOG_MAX, sizeof(*e->log));
 	if ((ret = pciem_create(&e->d, PCIEM_CREATE_FLAG_BUS_MODE_VIRTUAL)) ||
-	    (ret = pciem_set_ids(e->d, &ids)) || (ret = pciem_add_bar(e->d, 0, BAR_SIZE, 0)) ||
+	    (ret = pciem_set_ids(e->d, &ids)) || (ret = pciem_add_bar(e->d, 0, bar_size, 0)) ||
 	    (trace && (ret = pciem_trace_bar(e->d, 0, trace))) ||
 	    (ret = pciem_register(e->d)) || (ret = pciem_start(e->d)) ||
 	    (ret = pciem_address(e->d, e->addr, sizeof(e->addr))))
@@ -191,6 +192,36 @@ static void test_single_accesses(struct emu *e)
 	}
 	CHECK(cmd(e, "r4 %#x", UNDECODED) == 0xffffffffUL, "undecoded offset reads all ones");
 	CHECK(cmd(e, "r1 %#x", UNDECODED + 3) == 0xff, "undecoded byte reads 0xff");
+}
+
+/*
+ * A BAR ioremap would map with 2 MiB pages: pciem maps a traced one with
+ * 4 KiB pages instead (a huge entry cannot trap), so every part of it
+ * reaches the emulator, the last page of each 2 MiB block included.
+ */
+static void test_huge_bar(void)
+{
+	static const unsigned int undecoded[] = {
+		UNDECODED, 0x1ffffc, 0x200000, HUGE_BAR_SIZE - 4,
+	};
+	struct emu e;
+	int n0;
+
+	emu_start(&e, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES, HUGE_BAR_SIZE);
+	CHECK(cmd(&e, "r4 0") == 0x1234abcd, "huge BAR: r4 ID");
+	for (unsigned int i = 0; i < sizeof(undecoded) / sizeof(undecoded[0]); i++)
+		CHECK(cmd(&e, "r4 %#x", undecoded[i]) == 0xffffffffUL,
+		      "huge BAR: r4 %#x answered by the emulator (all ones), not BAR memory",
+		      undecoded[i]);
+	n0 = atomic_load(&e.nlog);
+	cmd(&e, "w4 %#x 0x5eed", HUGE_BAR_SIZE - 0x1000);
+	cmd(&e, "w4 %#x 0x600d", 0x1ff000);
+	CHECK(wait_log(&e, n0 + 2) == n0 + 2, "huge BAR: %d write events, want 2",
+	      atomic_load(&e.nlog) - n0);
+	CHECK(e.log[n0].off == HUGE_BAR_SIZE - 0x1000 && e.log[n0].data == 0x5eed &&
+	      e.log[n0 + 1].off == 0x1ff000 && e.log[n0 + 1].data == 0x600d,
+	      "huge BAR: write events at the right offsets");
+	emu_stop(&e);
 }
 
 static void test_string_ops(struct emu *e)
@@ -328,7 +359,7 @@ static void test_modes(void)
 	struct emu e;
 	volatile uint32_t *bar;
 
-	emu_start(&e, PCIEM_TRACE_WRITES);
+	emu_start(&e, PCIEM_TRACE_WRITES, BAR_SIZE);
 	bar = pciem_bar(e.d, 0, NULL);
 	bar[0x40 / 4] = 0x11223344;
 	CHECK(cmd(&e, "r4 0x40") == 0x11223344, "write-only tracing: read from memory");
@@ -338,14 +369,14 @@ static void test_modes(void)
 	CHECK(bar[0x44 / 4] == 0x55667788, "write-only tracing: write applied");
 	emu_stop(&e);
 
-	emu_start(&e, PCIEM_TRACE_WRITES | PCIEM_TRACE_STOP_WRITES);
+	emu_start(&e, PCIEM_TRACE_WRITES | PCIEM_TRACE_STOP_WRITES, BAR_SIZE);
 	bar = pciem_bar(e.d, 0, NULL);
 	cmd(&e, "w4 0x48 0x99999999");
 	CHECK(wait_log(&e, 1) == 1 && e.log[0].data == 0x99999999, "STOP_WRITES: event");
 	CHECK(bar[0x48 / 4] == 0, "STOP_WRITES: the write reached memory");
 	emu_stop(&e);
 
-	emu_start(&e, 0);
+	emu_start(&e, 0, BAR_SIZE);
 	bar = pciem_bar(e.d, 0, NULL);
 	cmd(&e, "w4 0x4c 0x1234");
 	CHECK(bar[0x4c / 4] == 0x1234, "untraced: write in memory");
@@ -361,7 +392,7 @@ static void test_trace_errors(void)
 	struct pciem_trace_bar t = { .bar_index = 2, .flags = PCIEM_TRACE_WRITES };
 	struct emu e;
 
-	emu_start(&e, PCIEM_TRACE_WRITES);
+	emu_start(&e, PCIEM_TRACE_WRITES, BAR_SIZE);
 	t.bar_index = 0;
 	CHECK(ioctl(pciem_fd(e.d), PCIEM_IOCTL_TRACE_BAR, &t) < 0 && errno == EBADFD,
 	      "TRACE_BAR after START");
@@ -411,7 +442,7 @@ static void test_ioeventfd(void)
 	struct emu e;
 	int n0, i, ret;
 
-	emu_start(&e, PCIEM_TRACE_WRITES);
+	emu_start(&e, PCIEM_TRACE_WRITES, BAR_SIZE);
 	bar = pciem_bar(e.d, 0, NULL);
 	CHECK(pciem_ioeventfd(e.d, 0, 0x200, 4, efd, 0, 0) == 0, "bind BAR 0 + 0x200 (4 bytes)");
 	CHECK(pciem_ioeventfd(e.d, 0, 0x208, 4, efd2, DM, 7) == 0, "bind BAR 0 + 0x208 = 7");
@@ -499,20 +530,21 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 2 && !strcmp(argv[1], "--serve")) {
 		signal(SIGTERM, on_signal);
-		emu_start(&e, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES);
+		emu_start(&e, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES, BAR_SIZE);
 		printf("%s\n", e.addr);
 		while (!quit)
 			pause();
 		emu_stop(&e);
 		return 0;
 	}
-	emu_start(&e, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES);
+	emu_start(&e, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES, BAR_SIZE);
 	test_single_accesses(&e);
 	test_string_ops(&e);
 	test_two_cpus(&e);
 	test_read_timeout(&e);
 	emu_stop(&e);
 	test_modes();
+	test_huge_bar();
 	test_trace_errors();
 	test_ioeventfd();
 	return summary("pciem_trap_test");
