@@ -43,21 +43,18 @@ static int no_mapping(struct pciem_device *dev, u64 iova)
 }
 
 /*
- * One transfer's view of the driver's recorded mappings (no translating
- * IOMMU): the mapping that covered its last page, valid for the transfer's
- * direction only (one transfer, one direction).  A transfer's pages mostly
- * lie in a few mappings (a scatterlist's segments); looking each page up
- * took about a tenth of a 1 MiB PRP transfer's time in the test VM.  Like
- * the lookups it saves, it holds what was mapped when the transfer reached
- * it: a mapping the driver tears down during the transfer (a driver bug)
- * stays reachable until the transfer ends, as a real device's IOTLB entry
- * does until the driver's invalidation completes.
+ * A transfer's span cache (a struct pciem_dma_span): of the driver's
+ * recorded mappings (no translating IOMMU), the one that covered its last
+ * page, valid for the transfer's direction only (one transfer, one
+ * direction).  A transfer's pages mostly lie in a few mappings (a
+ * scatterlist's segments); looking each page up took about a tenth of a
+ * 1 MiB PRP transfer's time in the test VM.  Like the lookups it saves, it
+ * holds what was mapped when the transfer reached it: a mapping the driver
+ * tears down during the transfer (a driver bug) stays reachable until the
+ * transfer ends, as a real device's IOTLB entry does until the driver's
+ * invalidation completes.
  */
-struct dma_span_cache {
-	struct pciem_dma_span span;	/* last < start: none yet */
-};
-
-#define DMA_SPAN_NONE { .span = { .start = 1, .last = 0 } }
+#define DMA_SPAN_NONE { .start = 1, .last = 0 }	/* last < start: none yet */
 
 /*
  * The host physical address of [iova, iova + len), which lies within one
@@ -65,7 +62,7 @@ struct dma_span_cache {
  * @cache: NULL, or the span cache of a transfer in direction @to_host.
  */
 static int translate(struct pciem_device *dev, struct iommu_domain *dom, u64 iova, u32 len,
-		     bool to_host, phys_addr_t *phys, struct dma_span_cache *cache)
+		     bool to_host, phys_addr_t *phys, struct pciem_dma_span *cache)
 {
 	bool denied;
 
@@ -75,12 +72,12 @@ static int translate(struct pciem_device *dev, struct iommu_domain *dom, u64 iov
 	}
 	if (!dev->dma.tracked)
 		return -EOPNOTSUPP;
-	if (cache && iova >= cache->span.start && iova + len - 1 <= cache->span.last &&
+	if (cache && iova >= cache->start && iova + len - 1 <= cache->last &&
 	    iova + len - 1 >= iova) {
 		*phys = iova;	/* these mappings are identity: bus address == physical */
 		return 0;
 	}
-	*phys = pciem_dma_ops_lookup(dev, iova, len, to_host, &denied, cache ? &cache->span : NULL);
+	*phys = pciem_dma_ops_lookup(dev, iova, len, to_host, &denied, cache);
 	if (*phys)
 		return 0;
 	if (denied) {
@@ -106,7 +103,7 @@ static int check_dma_allowed(struct pciem_device *dev)
  * (each translated separately).  @to_host: user -> host memory.
  */
 static int copy_dma(struct pciem_device *dev, struct iommu_domain *dom, u64 iova,
-		    u8 __user *ubuf, u32 len, bool to_host, struct dma_span_cache *cache)
+		    u8 __user *ubuf, u32 len, bool to_host, struct pciem_dma_span *cache)
 {
 	while (len) {
 		u32 chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(iova));
@@ -148,7 +145,7 @@ static int dma_flags_dir(u32 flags, bool *to_host)
 /* PCIEM_IOCTL_DMA.  READ: host memory -> emulator; WRITE: emulator -> host memory. */
 int pciem_dma(struct pciem_device *dev, const struct pciem_dma_op *op)
 {
-	struct dma_span_cache cache = DMA_SPAN_NONE;
+	struct pciem_dma_span cache = DMA_SPAN_NONE;
 	bool to_host;
 	int ret;
 
@@ -230,7 +227,7 @@ struct prp_ctx {
 	struct iommu_domain *dom;	/* looked up once per transfer */
 	u8 __user *ubuf;
 	bool to_host;
-	struct dma_span_cache cache;	/* for the data pages */
+	struct pciem_dma_span cache;	/* for the data pages */
 	/* The PRP list page last read: its entries are read one by one. */
 	u64 list_iova;			/* page-aligned; 1 (never aligned): none */
 	phys_addr_t list_phys;

@@ -733,16 +733,17 @@ static int remap_pre(struct kprobe *kp, struct pt_regs *kregs)
 	struct vm_area_struct *vma = (struct vm_area_struct *)kregs->di;
 	unsigned long addr = kregs->si, pfn = kregs->dx, size = kregs->cx;
 	const struct vm_operations_struct *ops = vma->vm_ops;
-	bool traced, whole;
+	bool whole;
 
 	if (pciem_is_instance_file(vma->vm_file))
 		return 0;	/* the emulator's own view of its BAR memory */
 	rcu_read_lock();
-	traced = overlaps_traced(PFN_PHYS(pfn), size);
+	if (!overlaps_traced(PFN_PHYS(pfn), size)) {
+		rcu_read_unlock();
+		return 0;	/* every other caller: one walk of the traced BARs */
+	}
 	whole = find_bar(PFN_PHYS(pfn), size);
 	rcu_read_unlock();
-	if (!traced)
-		return 0;
 	if (!whole || addr != vma->vm_start || size != vma->vm_end - vma->vm_start ||
 	    (ops && (ops->fault || ops->open || ops->close))) {
 		pr_warn_ratelimited("%s[%d]: refusing a mapping of %#llx (%#lx bytes) in a traced BAR\n",
@@ -752,7 +753,7 @@ static int remap_pre(struct kprobe *kp, struct pt_regs *kregs)
 		return 1;
 	}
 	vma->vm_pgoff = pfn;	/* user_phys() */
-	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	pciem_vma_set_io(vma);
 	if (vma->vm_file && vma->vm_file->f_path.dentry->d_sb->s_magic == SYSFS_MAGIC) {
 		vma->vm_ops = &bar_vma_ops_sysfs;
 	} else {
