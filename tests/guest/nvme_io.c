@@ -337,13 +337,21 @@ static int range_op(bool discard, int argc, char **argv)
 	return 0;
 }
 
+/* Seconds on the monotonic clock, for timing a run. */
+static double now_secs(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
 /* seqread|seqwrite DISK MIB: dd bs=1M with O_DIRECT, timed precisely. */
 static int seq_io(bool write, int argc, char **argv)
 {
 	const size_t mib = 1u << 20;
-	struct timespec t0, t1;
 	unsigned long n, i;
-	double secs;
+	double t0, secs;
 	void *buf;
 	int fd;
 
@@ -355,7 +363,7 @@ static int seq_io(bool write, int argc, char **argv)
 	fd = open(argv[0], (write ? O_WRONLY : O_RDONLY) | O_DIRECT);
 	if (fd < 0)
 		return fprintf(stderr, "nvme_io: %s: %s\n", argv[0], strerror(errno)), 1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = now_secs();
 	for (i = 0; i < n; i++) {
 		ssize_t r = write ? pwrite(fd, buf, mib, (off_t)(i * mib))
 				  : pread(fd, buf, mib, (off_t)(i * mib));
@@ -364,10 +372,9 @@ static int seq_io(bool write, int argc, char **argv)
 			return fprintf(stderr, "nvme_io: %s at %lu MiB: %s\n", argv[0], i,
 				       r < 0 ? strerror(errno) : "short transfer"), 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = now_secs() - t0;
 	close(fd);
 	free(buf);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	printf("%s %s: %lu MiB in %.4f s, %.1f MiB/s\n", write ? "seqwrite" : "seqread", argv[0],
 	       n, secs, n / secs);
 	return 0;
@@ -378,8 +385,7 @@ int main(int argc, char **argv)
 	struct job jobs[64];
 	pthread_t tids[64];
 	uint64_t limit[64], size = 0;
-	struct timespec t0, t1;
-	double secs;
+	double t0, secs;
 	int mode, fd, i;
 
 	if (argc < 3) {
@@ -445,7 +451,7 @@ int main(int argc, char **argv)
 		if (logfd < 0)
 			return fprintf(stderr, "nvme_io: %s: %s\n", logpath, strerror(errno)), 1;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = now_secs();
 	for (i = 0; i < (int)nthreads; i++) {
 		jobs[i] = (struct job){ .t = (unsigned int)i, .mode = mode, .limit = limit[i] };
 		if (pthread_create(&tids[i], NULL, worker, &jobs[i]))
@@ -453,8 +459,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < (int)nthreads; i++)
 		pthread_join(tids[i], NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs = now_secs() - t0;
 	if (mode == 3)
 		printf("randread %s: %llu reads in %.2f s, %.0f IOPS, %u threads\n", disk,
 		       (unsigned long long)nreads, secs, secs > 0 ? nreads / secs : 0.0, nthreads);
