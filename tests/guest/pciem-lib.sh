@@ -46,6 +46,13 @@ pool_entries() {
 
 # load_test_driver: (re)load the pciem_mmio_test driver, whatever an earlier
 # test left behind.
+# unanswered_reads [CONTEXT]: how many reads pciem has logged as never
+# answered by the emulator ("no answer to a read"), all or those made in
+# CONTEXT (hardirq, softirq, idle or a command name).
+unanswered_reads() {
+	dmesg | grep -c "no answer to a read.*${1:-}"
+}
+
 load_test_driver() {
 	rmmod pciem_mmio_test 2>/dev/null
 	insmod /pciem/modules/pciem_mmio_test.ko || fail "insmod pciem_mmio_test"

@@ -9,14 +9,10 @@
 . /pciem/tests/lib.sh
 . /pciem/tests/pciem-lib.sh
 
-unanswered() {
-	dmesg | grep -c 'no answer to a read.*hardirq'
-}
-
 load_pciem
 load_test_driver
-before=$(unanswered)
+before=$(unanswered_reads hardirq)
 pciem_irq_test || fail "pciem_irq_test reported failures"
-check_eq "hard-irq reads the emulator never answered" 0 $(($(unanswered) - before))
+check_eq "hard-irq reads the emulator never answered" 0 $(($(unanswered_reads hardirq) - before))
 rmmod pciem_mmio_test || fail "rmmod pciem_mmio_test"
 pass

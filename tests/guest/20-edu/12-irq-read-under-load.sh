@@ -36,13 +36,9 @@ start_hogs() {
 	done
 }
 
-unanswered() {
-	dmesg | grep -c 'no answer to a read'
-}
-
 under_load() {
 	who=$1 a=$2
-	before=$(unanswered)
+	before=$(unanswered_reads)
 	for hogs in 0 1 $(grep -c ^processor /proc/cpuinfo); do
 		start_hogs $hogs
 		for kind in hard thread; do
@@ -59,7 +55,7 @@ under_load() {
 		done
 		stop_hogs
 	done
-	check_eq "$who: reads left unanswered" "$before" "$(unanswered)"
+	check_eq "$who: reads left unanswered" "$before" "$(unanswered_reads)"
 	reg $who $a 4 0x24 0 "interrupt status"
 }
 
