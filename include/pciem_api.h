@@ -159,6 +159,12 @@ struct pciem_config_space {
 #define PCIEM_EVENT_CONFIG_WRITE  4
 #define PCIEM_EVENT_MSI_ACK       5
 #define PCIEM_EVENT_RESET         6
+/*
+ * Extension: the PCI core removed the function (echo 1 > .../remove, a
+ * hot-plug tool).  It is gone for good: ioctls that need it fail with
+ * ENODEV and poll() reports POLLHUP once the ring is empty.
+ */
+#define PCIEM_EVENT_REMOVED       7
 
 struct pciem_event {
 	uint64_t seq;

@@ -47,8 +47,8 @@ u32 pciem_cfg_read(struct pciem_device *dev, int where, int size)
 	unsigned long flags;
 	u32 val;
 
-	/* The emulator is gone: the function reads as absent (all ones). */
-	if (READ_ONCE(dev->dead))
+	/* The emulator or the function is gone: it reads as absent (all ones). */
+	if (READ_ONCE(dev->dead) || READ_ONCE(dev->removed))
 		return size == 4 ? ~0u : (1u << (size * 8)) - 1;
 	pciem_events_order_writes(dev);
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
@@ -65,7 +65,7 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val)
 	unsigned long flags;
 	u32 pending, now;
 
-	if (READ_ONCE(dev->dead))
+	if (READ_ONCE(dev->dead) || READ_ONCE(dev->removed))
 		return;
 	pciem_events_order_writes(dev);
 	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
@@ -132,9 +132,13 @@ static struct pciem_device *vbus_dev(struct pci_bus *bus)
 	return container_of(bus->sysdata, struct pciem_device, sysdata);
 }
 
+/*
+ * Only devfn 00.0 exists, and only until the PCI core removes it: a rescan
+ * after a sysfs remove finds nothing (the function is gone for good).
+ */
 static int vbus_read(struct pci_bus *bus, unsigned int devfn, int where, int size, u32 *val)
 {
-	if (devfn != 0) {
+	if (devfn != 0 || READ_ONCE(vbus_dev(bus)->removed)) {
 		*val = ~0u;
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	}
@@ -144,7 +148,7 @@ static int vbus_read(struct pci_bus *bus, unsigned int devfn, int where, int siz
 
 static int vbus_write(struct pci_bus *bus, unsigned int devfn, int where, int size, u32 val)
 {
-	if (devfn != 0)
+	if (devfn != 0 || READ_ONCE(vbus_dev(bus)->removed))
 		return PCIBIOS_DEVICE_NOT_FOUND;
 	pciem_cfg_write(vbus_dev(bus), where, size, val);
 	return PCIBIOS_SUCCESSFUL;
@@ -233,6 +237,7 @@ static int vbus_add(struct pciem_device *dev)
 {
 	struct pci_host_bridge *bridge;
 	struct resource *pool = pciem_pool_resource();
+	struct pci_dev *pdev;
 	struct pci_bus *bus;
 	LIST_HEAD(resources);
 	int nr, ret;
@@ -264,7 +269,7 @@ static int vbus_add(struct pciem_device *dev)
 
 	dev->bus = bus;
 	dev->devfn = 0;
-	dev->pdev = pci_scan_single_device(bus, 0);
+	dev->pdev = pci_dev_get(pci_scan_single_device(bus, 0));
 	if (!dev->pdev) {
 		ret = -EIO;
 		goto err_bus;
@@ -278,17 +283,20 @@ static int vbus_add(struct pciem_device *dev)
 	return 0;
 
 err_bus:
-	vbus_destroy(bus);
-	dev->bus = NULL;
+	/* Not yet a function the notifier should report as removed. */
+	pdev = dev->pdev;
 	dev->pdev = NULL;
+	vbus_destroy(bus);
+	pci_dev_put(pdev);
+	dev->bus = NULL;
 	return ret;
 }
 
+/* The function may be gone already (removed by the PCI core): the bus is not. */
 static void vbus_remove(struct pciem_device *dev)
 {
 	vbus_destroy(dev->bus);
 	dev->bus = NULL;
-	dev->pdev = NULL;
 }
 
 /* ---- ATTACH: a slot on an existing bus ---------------------------------- */
@@ -425,6 +433,7 @@ static void abus_set_slot(struct pciem_attach_bus *ab, int slot, struct pciem_de
 static int abus_add(struct pciem_device *dev)
 {
 	struct pciem_attach_bus *ab;
+	struct pci_dev *pdev;
 	int slot, ret;
 
 	ab = abus_get();
@@ -439,7 +448,7 @@ static int abus_add(struct pciem_device *dev)
 	dev->abus = ab;
 	dev->bus = ab->bus;
 	dev->devfn = PCI_DEVFN(slot, 0);
-	dev->pdev = pci_scan_single_device(ab->bus, dev->devfn);
+	dev->pdev = pci_dev_get(pci_scan_single_device(ab->bus, dev->devfn));
 	if (!dev->pdev) {
 		ret = -EIO;
 		goto err_slot;
@@ -453,13 +462,16 @@ static int abus_add(struct pciem_device *dev)
 	return 0;
 
 err_dev:
-	pci_stop_and_remove_bus_device(dev->pdev);
+	/* Not yet a function the notifier should report as removed. */
+	pdev = dev->pdev;
+	dev->pdev = NULL;
+	pci_stop_and_remove_bus_device(pdev);
+	pci_dev_put(pdev);
 err_slot:
 	abus_set_slot(ab, slot, NULL);
 	abus_put(ab);
 	dev->abus = NULL;
 	dev->bus = NULL;
-	dev->pdev = NULL;
 	return ret;
 }
 
@@ -467,12 +479,12 @@ static void abus_remove(struct pciem_device *dev)
 {
 	struct pciem_attach_bus *ab = dev->abus;
 
-	pci_stop_and_remove_bus_device(dev->pdev);
+	if (!READ_ONCE(dev->removed))
+		pci_stop_and_remove_bus_device(dev->pdev);
 	abus_set_slot(ab, PCI_SLOT(dev->devfn), NULL);
 	abus_put(ab);
 	dev->abus = NULL;
 	dev->bus = NULL;
-	dev->pdev = NULL;
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -508,10 +520,16 @@ static void surprise_removal(struct pciem_device *dev)
 			memset_io(dev->bars[i].kva, 0xff, dev->bars[i].alloc);
 }
 
-/* Unbinds the driver (its remove() runs) and takes the device off the bus. */
+/*
+ * Unbinds the driver (its remove() runs) and takes the device off the bus,
+ * unless the PCI core removed the function already.  pciem's reference on
+ * the pci_dev is dropped last.
+ */
 void pciem_bus_remove(struct pciem_device *dev)
 {
-	if (dev->pdev && READ_ONCE(dev->dead))
+	struct pci_dev *pdev = dev->pdev;
+
+	if (pdev && READ_ONCE(dev->dead) && !READ_ONCE(dev->removed))
 		surprise_removal(dev);
 	mutex_lock(&topology_lock);
 	pci_lock_rescan_remove();
@@ -520,9 +538,64 @@ void pciem_bus_remove(struct pciem_device *dev)
 	else if (dev->bus)
 		vbus_remove(dev);
 	pciem_dma_ops_detach(dev);
+	WRITE_ONCE(dev->pdev, NULL);
 	pci_unlock_rescan_remove();
 	mutex_unlock(&topology_lock);
+	pci_dev_put(pdev);
 }
+
+/*
+ * Which started function is @pdev, if it is one of ours?  Called under
+ * pci_lock_rescan_remove(), which pciem_bus_add() and pciem_bus_remove()
+ * hold while they change what this looks at.
+ */
+static struct pciem_device *pciem_function_of(struct pci_dev *pdev)
+{
+	struct pciem_device *dev = NULL;
+	unsigned long flags;
+
+	if (pdev->bus->ops == &vbus_ops) {
+		dev = vbus_dev(pdev->bus);
+	} else if (pdev->bus->ops->read == abus_read) {
+		raw_spin_lock_irqsave(&attach_lock, flags);
+		dev = abus_of(pdev->bus)->slot[PCI_SLOT(pdev->devfn)];
+		raw_spin_unlock_irqrestore(&attach_lock, flags);
+	}
+	return dev && dev->pdev == pdev ? dev : NULL;
+}
+
+/*
+ * The PCI core is deleting a function (after unbinding its driver): when it
+ * is ours and the emulator did not ask for it (echo 1 > .../remove, a
+ * hot-plug tool), the function is gone for good.  Holders of dev->present
+ * finish first; later ioctls that need the function fail with ENODEV, its
+ * configuration space reads as absent (a rescan finds nothing) and the
+ * emulator gets PCIEM_EVENT_REMOVED and then EPOLLHUP.  pciem keeps its
+ * reference on the pci_dev until the emulator closes its file.
+ */
+static int pciem_bus_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+	struct pciem_device *dev;
+
+	if (action != BUS_NOTIFY_DEL_DEVICE)
+		return NOTIFY_DONE;
+	dev = pciem_function_of(pdev);
+	if (!dev || READ_ONCE(dev->removed))
+		return NOTIFY_DONE;
+	down_write(&dev->present);
+	WRITE_ONCE(dev->removed, true);
+	up_write(&dev->present);
+	if (!READ_ONCE(dev->dead)) {
+		pci_info(pdev, "pciem: the PCI core removed the function; its emulator is told\n");
+		pciem_events_removed(dev);
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block pciem_bus_nb = {
+	.notifier_call = pciem_bus_notify,
+};
 
 int pciem_bus_init(const char *attach_bus)
 {
@@ -531,11 +604,12 @@ int pciem_bus_init(const char *attach_bus)
 		pr_err("pciem_attach_bus=%s: expected DDDD:BB, e.g. 0000:00\n", attach_bus);
 		return -EINVAL;
 	}
-	return 0;
+	return bus_register_notifier(&pci_bus_type, &pciem_bus_nb);
 }
 
 void pciem_bus_exit(void)
 {
+	bus_unregister_notifier(&pci_bus_type, &pciem_bus_nb);
 	/* Every device holds the module, so no bus can still be ours. */
 	if (attach_bus)
 		pr_err("attach bus still in use at exit\n");

@@ -56,6 +56,23 @@ module_param(pciem_read_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(pciem_read_timeout_ms,
 		 "How long a synchronous MMIO read waits for the emulator's answer before reading all ones (ms)");
 
+/*
+ * An emulator that stops answering (SIGSTOP, a debugger's breakpoint, an
+ * overloaded machine) must not be able to hold CPUs that cannot sleep: a
+ * hard-irq handler reading a traced register, a configuration access under
+ * the PCI core's pci_lock (interrupts off), an MSI_ACK pushed from a
+ * delivery.  Such a wait lasts at most pciem_atomic_wait_ms (and never more
+ * than the wait it stands for); when one runs out the emulator is marked
+ * stalled and later waits that cannot sleep give up at once (a read reads
+ * all ones and counts a read timeout, an event is dropped and counted),
+ * until the emulator next comes for events (poll() or write()).  So a
+ * stopped emulator costs its driver one bounded wait, not one per access.
+ */
+static unsigned int pciem_atomic_wait_ms = 250;
+module_param(pciem_atomic_wait_ms, uint, 0644);
+MODULE_PARM_DESC(pciem_atomic_wait_ms,
+		 "Longest wait for the emulator in a context that cannot sleep (ms); after one runs out, such waits give up at once until the emulator is heard from again");
+
 #define RING_BYTES PAGE_ALIGN(sizeof(struct pciem_shared_ring))
 
 static void kick_fn(void *info);
@@ -124,8 +141,11 @@ nomem:
 	return -ENOMEM;
 }
 
+/* The last reference is gone: nobody can push or kick any more. */
 void pciem_events_destroy(struct pciem_device *dev)
 {
+	/* A wake-up sent to another CPU points into the device. */
+	pciem_csd_wait(&dev->ev.kick_csd);
 	if (dev->ev.efd)
 		eventfd_ctx_put(dev->ev.efd);
 	if (dev->ev.consumer)
@@ -208,6 +228,8 @@ void pciem_events_seen(struct pciem_device *dev)
 	unsigned long flags;
 
 	WRITE_ONCE(ev->consumer_cpu, raw_smp_processor_id());
+	if (READ_ONCE(ev->stalled))
+		WRITE_ONCE(ev->stalled, false);	/* heard from again */
 	if (READ_ONCE(ev->consumer) == current)
 		return;
 	get_task_struct(current);
@@ -351,6 +373,30 @@ static void notify(struct pciem_device *dev)
 	spin_unlock_irqrestore(&ev->efd_lock, flags);
 }
 
+/* How long a wait may last: @ms, or less when it cannot sleep. */
+static ktime_t wait_deadline(unsigned int ms, bool atomic)
+{
+	if (atomic)
+		ms = min(ms, READ_ONCE(pciem_atomic_wait_ms));
+	return ktime_add_ms(ktime_get(), ms);
+}
+
+/* A wait that cannot sleep ran out: the next ones give up at once. */
+static void mark_stalled(struct pciem_device *dev)
+{
+	if (READ_ONCE(dev->ev.stalled))
+		return;
+	WRITE_ONCE(dev->ev.stalled, true);
+	pr_warn_ratelimited("the emulator has not answered for %u ms; waits that cannot sleep give up at once until it is heard from again\n",
+			    READ_ONCE(pciem_atomic_wait_ms));
+}
+
+/* Should a wait that cannot sleep not even start? */
+static bool stalled(struct pciem_device *dev)
+{
+	return READ_ONCE(dev->ev.stalled) || READ_ONCE(dev->dead);
+}
+
 /*
  * Queue one event without waiting: into the ring, or behind what is already
  * backlogged.  Returns its seq, or 0 when ring and backlog are both full.
@@ -428,9 +474,15 @@ u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u3
 		seq = try_push(dev, type, bar, offset, size, data, NULL, false);
 		if (seq)
 			return seq;
+		if (atomic && stalled(dev)) {
+			count_drop(dev);
+			return 0;
+		}
 		if (!deadline)
-			deadline = ktime_add_ms(ktime_get(), pciem_ring_wait_ms);
+			deadline = wait_deadline(pciem_ring_wait_ms, atomic);
 		if (ktime_after(ktime_get(), deadline) || READ_ONCE(dev->dead)) {
+			if (atomic)
+				mark_stalled(dev);
 			count_drop(dev);
 			return 0;
 		}
@@ -506,15 +558,20 @@ void pciem_events_order_writes(struct pciem_device *dev)
 
 	if (target <= READ_ONCE(ev->ordered_seq) || pciem_emulator_is_current(dev))
 		return;
-	deadline = ktime_add_ms(ktime_get(), pciem_read_timeout_ms);
+	/* Configuration accessors run under pci_lock: this wait cannot sleep. */
+	deadline = wait_deadline(pciem_read_timeout_ms, true);
 	for (;;) {
 		raw_spin_lock_irqsave(&ev->lock, flags);
 		done = done_up_to(ev, target);
 		if (!done)
 			check_queued_here(dev);
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
-		if (done || READ_ONCE(dev->dead) || ktime_after(ktime_get(), deadline))
+		if (done || stalled(dev))
 			break;
+		if (ktime_after(ktime_get(), deadline)) {
+			mark_stalled(dev);
+			break;
+		}
 		udelay(2);
 	}
 	if (done)
@@ -575,9 +632,12 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 			raw_spin_unlock_irqrestore(&ev->lock, flags);
 			return 0;
 		}
-		if (ktime_after(ktime_get(), p->deadline) || READ_ONCE(dev->dead)) {
+		if (ktime_after(ktime_get(), p->deadline) || READ_ONCE(dev->dead) ||
+		    (spinning && READ_ONCE(ev->stalled))) {
 			p->busy = false;
 			raw_spin_unlock_irqrestore(&ev->lock, flags);
+			if (spinning)
+				mark_stalled(dev);
 			count_timeout(dev, bar, offset);
 			return 0;
 		}
@@ -586,7 +646,7 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		return -EAGAIN;
 	}
-	if (!free || READ_ONCE(dev->dead)) {
+	if (!free || READ_ONCE(dev->dead) || (spinning && READ_ONCE(ev->stalled))) {
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		count_timeout(dev, bar, offset);
 		return 0;
@@ -598,7 +658,7 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 	free->ctx = ctx;
 	free->ip = ip;
 	free->addr = addr;
-	free->deadline = ktime_add_ms(ktime_get(), pciem_read_timeout_ms);
+	free->deadline = wait_deadline(pciem_read_timeout_ms, spinning);
 	raw_spin_unlock_irqrestore(&ev->lock, flags);
 
 	if (try_push(dev, PCIEM_EVENT_MMIO_READ, bar, offset, size, 0, free, spinning)) {
@@ -676,7 +736,23 @@ __poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_tab
 	refill_now(dev);
 	if (READ_ONCE(dev->dead))
 		return EPOLLHUP | EPOLLERR;
-	return pciem_events_pending(dev) ? EPOLLIN | EPOLLRDNORM : 0;
+	if (pciem_events_pending(dev))
+		return EPOLLIN | EPOLLRDNORM;
+	/* Removed by the PCI core: hang up once PCIEM_EVENT_REMOVED is taken. */
+	return READ_ONCE(dev->removed) ? EPOLLHUP : 0;
+}
+
+/*
+ * The PCI core removed the function (bus.c): tell the emulator, without
+ * waiting for room (the remover holds the PCI core's rescan lock).  poll()
+ * reports EPOLLHUP once the ring is empty, so an emulator hears of it even
+ * if the event itself could not be queued.
+ */
+void pciem_events_removed(struct pciem_device *dev)
+{
+	if (!try_push(dev, PCIEM_EVENT_REMOVED, 0, 0, 0, 0, NULL, false))
+		count_drop(dev);
+	notify(dev);
 }
 
 int pciem_events_set_eventfd(struct pciem_device *dev, int fd)

@@ -84,8 +84,14 @@ static unsigned int wanted_cpu(struct pciem_device *dev)
  */
 static void kick_delivery(struct pciem_device *dev)
 {
-	int this = get_cpu(), emu = pciem_emulator_cpu(dev);
-	unsigned int cpu = wanted_cpu(dev);
+	int this, emu;
+	unsigned int cpu;
+
+	if (READ_ONCE(dev->irqs.stopped))
+		return;
+	this = get_cpu();
+	emu = pciem_emulator_cpu(dev);
+	cpu = wanted_cpu(dev);
 
 	if (cpu >= nr_cpu_ids || cpu == emu)
 		cpu = this != emu ? this : cpumask_any_but(cpu_online_mask, emu);
@@ -114,6 +120,8 @@ static void queue(struct pciem_device *dev, unsigned int irq, u32 vector, u8 kin
 	unsigned long flags;
 	bool full;
 
+	if (READ_ONCE(s->stopped))
+		return;
 	raw_spin_lock_irqsave(&s->qlock, flags);
 	full = s->qcount == ARRAY_SIZE(s->q);
 	if (!full) {
@@ -155,11 +163,13 @@ static bool intx_should_fire(struct pciem_device *dev)
 static bool irq_is_ours(struct pciem_device *dev, const struct pciem_delivery *d)
 {
 	struct msi_desc *desc;
+	struct pci_dev *pdev;
 
 	if (d->kind == PCIEM_ACK_INTX)
 		return d->irq == dev->irqs.intx_irq && intx_should_fire(dev);
 	desc = irq_get_msi_desc(d->irq);
-	return desc && dev->pdev && desc->dev == &dev->pdev->dev;
+	pdev = READ_ONCE(dev->pdev);
+	return desc && pdev && desc->dev == &pdev->dev;
 }
 
 static void deliver(struct pciem_device *dev);
@@ -192,6 +202,13 @@ static void deliver(struct pciem_device *dev)
 	unsigned long flags;
 	int cpu;
 
+	/* Stopping: the function has left its bus, nobody is to be called. */
+	if (READ_ONCE(s->stopped)) {
+		raw_spin_lock_irqsave(&s->qlock, flags);
+		s->qcount = 0;
+		raw_spin_unlock_irqrestore(&s->qlock, flags);
+		return;
+	}
 	/*
 	 * We interrupted the emulator's own event thread: a handler reading a
 	 * traced register would wait here for the very thread it interrupted.
@@ -257,6 +274,8 @@ static enum hrtimer_restart intx_recheck(struct hrtimer *t)
 	struct pciem_device *dev = container_of(t, struct pciem_device, irqs.intx_timer);
 	struct pciem_irqs *s = &dev->irqs;
 
+	if (READ_ONCE(s->stopped))
+		return HRTIMER_NORESTART;
 	if (pciem_events_pending(dev) && ++s->intx_rechecks < INTX_RECHECK_MAX) {
 		hrtimer_forward_now(t, ns_to_ktime(INTX_RECHECK_NS));
 		return HRTIMER_RESTART;
@@ -268,7 +287,7 @@ static enum hrtimer_restart intx_recheck(struct hrtimer *t)
 
 static void intx_recheck_later(struct pciem_device *dev)
 {
-	if (READ_ONCE(dev->irqs.intx_line))
+	if (READ_ONCE(dev->irqs.intx_line) && !READ_ONCE(dev->irqs.stopped))
 		hrtimer_start(&dev->irqs.intx_timer, ns_to_ktime(INTX_RECHECK_NS),
 			      HRTIMER_MODE_REL);
 }
@@ -379,7 +398,7 @@ static void msix_flush_pending(struct pciem_device *dev)
 		queue_delivery(dev, s->msix_irq[v], v, PCIEM_ACK_MSIX);
 	}
 	spin_unlock_irqrestore(&s->pend_lock, flags);
-	if (any)
+	if (any && !READ_ONCE(s->stopped))
 		mod_timer(&s->msix_timer, jiffies + msecs_to_jiffies(MSIX_POLL_MS));
 }
 
@@ -494,11 +513,8 @@ static int raise_msi(struct pciem_device *dev, u32 vector)
 	return 0;
 }
 
-/* PCIEM_IOCTL_INJECT_IRQ (dev->lock held; the caller runs pciem_irq_kick()). */
-int pciem_irq_inject(struct pciem_device *dev, u32 vector, u32 flags)
+static int inject(struct pciem_device *dev, u32 vector, u32 flags)
 {
-	if (dev->state != PCIEM_STATE_STARTED)
-		return -EBADFD;
 	switch (flags) {
 	case 0:
 		return raise_msi(dev, vector);
@@ -513,6 +529,18 @@ int pciem_irq_inject(struct pciem_device *dev, u32 vector, u32 flags)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* PCIEM_IOCTL_INJECT_IRQ (dev->lock held; the caller runs pciem_irq_kick()). */
+int pciem_irq_inject(struct pciem_device *dev, u32 vector, u32 flags)
+{
+	int ret = pciem_function_get(dev);
+
+	if (ret)
+		return ret;
+	ret = inject(dev, vector, flags);
+	pciem_function_put(dev);
+	return ret;
 }
 
 /* ---- irqfd ------------------------------------------------------------------------ */
@@ -538,15 +566,19 @@ static void irqfd_inject(struct work_struct *w)
 
 	eventfd_ctx_do_read(f->ctx, &n);
 	mutex_lock(&dev->lock);
+	if (pciem_function_get(dev))
+		goto out;	/* not started yet, closing, or removed */
 	if (f->flags & PCIEM_IRQFD_FLAG_LEVEL) {
-		if (n && dev->state == PCIEM_STATE_STARTED && dev->irqs.intx_irq)
+		if (n && dev->irqs.intx_irq)
 			set_intx_line(dev, !(f->flags & PCIEM_IRQFD_FLAG_DEASSERT));
 	} else {
 		/* Each write to the eventfd is one message. */
-		while (n-- && dev->state == PCIEM_STATE_STARTED)
+		while (n--)
 			if (raise_msi(dev, f->vector))
 				break;
 	}
+	pciem_function_put(dev);
+out:
 	mutex_unlock(&dev->lock);
 	pciem_irq_kick(dev);
 }
@@ -760,12 +792,33 @@ void pciem_irq_attach(struct pciem_device *dev)
 	}
 }
 
-/* The function has left the bus (its driver is gone): stop everything. */
+/*
+ * Wait for deliveries on their way: a cross-CPU call that queues the
+ * irq_work, the irq_work, which may send the call on (when it finds the
+ * emulator's thread under it).  Once stopped, neither starts the other.
+ */
+static void drain_deliveries(struct pciem_irqs *s)
+{
+	do {
+		pciem_csd_wait(&s->csd);
+		irq_work_sync(&s->work);
+	} while (pciem_csd_busy(&s->csd) || irq_work_is_busy(&s->work));
+}
+
+/*
+ * The function has left the bus (its driver is gone) and nothing can inject
+ * any more: stop everything that could still run for it, and wait for what
+ * is running, so that nothing outlives the device's memory.  Called without
+ * dev->lock: irqfd work takes it.
+ */
 void pciem_irq_stop(struct pciem_device *dev)
 {
 	struct pciem_irqs *s = &dev->irqs;
 	struct pciem_irqfd *f, *tmp;
 	LIST_HEAD(gone);
+
+	WRITE_ONCE(s->stopped, true);
+	smp_mb();	/* seen by every re-arming and queueing path from now on */
 
 	spin_lock_irq(&s->irqfd_lock);
 	list_for_each_entry_safe(f, tmp, &s->irqfds, node) {
@@ -784,7 +837,10 @@ void pciem_irq_stop(struct pciem_device *dev)
 	WRITE_ONCE(s->intx_line, false);
 	hrtimer_cancel(&s->intx_timer);
 	del_timer_sync(&s->msix_timer);
-	irq_work_sync(&s->work);
+	drain_deliveries(s);
+	/* A delivery that checked "stopped" just before it was set re-armed. */
+	hrtimer_cancel(&s->intx_timer);
+	del_timer_sync(&s->msix_timer);
 }
 
 void pciem_irq_destroy(struct pciem_device *dev)

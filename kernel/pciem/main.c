@@ -71,6 +71,31 @@ void pciem_device_put(struct pciem_device *dev)
 	kref_put(&dev->ref, pciem_device_release);
 }
 
+/*
+ * Use the started function's pci_dev beyond its memory (its IOMMU domain,
+ * the vectors its driver set up) until pciem_function_put().  -EBADFD before
+ * START, -ENODEV once the PCI core has removed the function.  May sleep
+ * while the function is being removed.
+ */
+int pciem_function_get(struct pciem_device *dev)
+{
+	down_read(&dev->present);
+	if (dev->state != PCIEM_STATE_STARTED) {
+		up_read(&dev->present);
+		return -EBADFD;
+	}
+	if (READ_ONCE(dev->removed)) {
+		up_read(&dev->present);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+void pciem_function_put(struct pciem_device *dev)
+{
+	up_read(&dev->present);
+}
+
 /* ---- BAR mappings (instance fd) ----------------------------------------- */
 
 static void bar_vma_open(struct vm_area_struct *vma)
@@ -486,19 +511,27 @@ static long ioctl_dma(struct pciem_device *dev, unsigned int cmd, void __user *u
 
 	if (copy_from_user(&a, uarg, _IOC_SIZE(cmd)))
 		return -EFAULT;
+	ret = pciem_function_get(dev);
+	if (ret)
+		return ret;
 	switch (cmd) {
 	case PCIEM_IOCTL_DMA:
-		return pciem_dma(dev, &a.op);
+		ret = pciem_dma(dev, &a.op);
+		break;
 	case PCIEM_IOCTL_DMA_INDIRECT:
-		return pciem_dma_indirect(dev, &a.ind);
+		ret = pciem_dma_indirect(dev, &a.ind);
+		break;
 	case PCIEM_IOCTL_P2P:
-		return pciem_p2p(dev, &a.p2p);
+		ret = pciem_p2p(dev, &a.p2p);
+		break;
 	default:
 		ret = pciem_dma_atomic(dev, &a.at);
-		if (!ret && copy_to_user(uarg, &a.at, sizeof(a.at)))
-			ret = -EFAULT;
-		return ret;
+		break;
 	}
+	pciem_function_put(dev);
+	if (!ret && cmd == PCIEM_IOCTL_DMA_ATOMIC && copy_to_user(uarg, &a.at, sizeof(a.at)))
+		ret = -EFAULT;
+	return ret;
 }
 
 static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -558,8 +591,9 @@ static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PCIEM_IOCTL_P2P:
 	case PCIEM_IOCTL_DMA_INDIRECT:
 		/*
-		 * DMA does not need dev->lock: only the state is checked, and
-		 * the device cannot leave while its own file is in an ioctl.
+		 * DMA does not need dev->lock: the device cannot leave while
+		 * its own file is in an ioctl, and the PCI core cannot remove
+		 * the function while pciem_function_get() holds it.
 		 */
 		mutex_unlock(&dev->lock);
 		return ioctl_dma(dev, cmd, uarg);
@@ -590,6 +624,7 @@ static int pciem_open(struct inode *inode, struct file *file)
 	pciem_ioeventfd_init(dev);
 	kref_init(&dev->ref);
 	mutex_init(&dev->lock);
+	init_rwsem(&dev->present);
 	raw_spin_lock_init(&dev->cfg_lock);
 	dev->state = PCIEM_STATE_EMPTY;
 	file->private_data = dev;
@@ -600,6 +635,10 @@ static int pciem_open(struct inode *inode, struct file *file)
  * The owner closed the file or died: take the function off its bus now,
  * even while a driver is bound (its remove() runs); memory is freed when the
  * last mapping and reference are gone.
+ *
+ * Interrupt sources are stopped only after dev->lock is dropped: irqfd work
+ * takes dev->lock, and stopping waits for that work.  The state is EMPTY by
+ * then, so work that gets the lock first finds nothing to do.
  */
 static int pciem_release(struct inode *inode, struct file *file)
 {
@@ -609,13 +648,14 @@ static int pciem_release(struct inode *inode, struct file *file)
 	WRITE_ONCE(dev->dead, true);
 	mutex_lock(&dev->lock);
 	if (dev->state == PCIEM_STATE_STARTED) {
-		pci_info(dev->pdev, "pciem: emulator closed its device, removing it\n");
+		if (!READ_ONCE(dev->removed))
+			pci_info(dev->pdev, "pciem: emulator closed its device, removing it\n");
 		pciem_bus_remove(dev);
 	}
-	pciem_irq_stop(dev);
-	pciem_trap_release(dev);
 	dev->state = PCIEM_STATE_EMPTY;
 	mutex_unlock(&dev->lock);
+	pciem_irq_stop(dev);
+	pciem_trap_release(dev);
 	pciem_device_put(dev);
 	return 0;
 }
@@ -664,21 +704,24 @@ static int __init pciem_init(void)
 		return ret;
 	ret = pciem_pool_init(pciem_phys_region);
 	if (ret)
-		return ret;
+		goto err_bus;
 	ret = pciem_events_module_init();
-	if (ret) {
-		pciem_pool_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_pool;
 	pciem_trap_init();
 	ret = misc_register(&pciem_misc);
-	if (ret) {
-		pciem_trap_exit();
-		pciem_events_module_exit();
-		pciem_pool_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_trap;
 	return 0;
+
+err_trap:
+	pciem_trap_exit();
+	pciem_events_module_exit();
+err_pool:
+	pciem_pool_exit();
+err_bus:
+	pciem_bus_exit();
+	return ret;
 }
 
 static void __exit pciem_exit(void)
@@ -688,6 +731,8 @@ static void __exit pciem_exit(void)
 	pciem_bus_exit();
 	pciem_events_module_exit();
 	pciem_pool_exit();
+	/* ioeventfd entries are freed by RCU callbacks in this module. */
+	rcu_barrier();
 }
 
 module_init(pciem_init);

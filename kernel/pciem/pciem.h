@@ -29,6 +29,7 @@
 
 #include "pciem_api.h"
 #include "cfgspace.h"
+#include "compat.h"
 
 /* Backing memory of one BAR. */
 struct pciem_bar_mem {
@@ -74,6 +75,7 @@ struct pciem_irqs {
 	spinlock_t irqfd_lock;
 	struct list_head irqfds;
 	unsigned int nirqfds;
+	bool stopped;			/* pciem_irq_stop(): queue and re-arm nothing */
 };
 
 /* A synchronous read waiting for the emulator's pciem_response. */
@@ -117,6 +119,7 @@ struct pciem_events {
 	cpumask_var_t mask_saved, mask_away; /* away_work's own */
 	atomic64_t dropped;		/* events given up on a full ring */
 	atomic64_t read_timeouts;	/* synchronous reads never answered */
+	bool stalled;			/* a wait that cannot sleep ran out: see events.c */
 };
 
 /*
@@ -158,10 +161,20 @@ struct pciem_device {
 	unsigned int nioeventfds;
 	u32 trace_cfg;			/* PCIEM_TRACE_READS/WRITES for config space */
 	bool dead;			/* the emulator closed its file: stop waiting */
+	/*
+	 * The PCI core removed the function (sysfs remove, a hot-plug tool):
+	 * set once by the bus notifier, under @present held for writing, so a
+	 * holder of @present for reading (pciem_function_get()) may use pdev's
+	 * driver-side state (IOMMU domain, MSI vectors) until it lets go.
+	 */
+	struct rw_semaphore present;
+	bool removed;
 };
 
 void pciem_device_get(struct pciem_device *dev);
 void pciem_device_put(struct pciem_device *dev);
+int pciem_function_get(struct pciem_device *dev);
+void pciem_function_put(struct pciem_device *dev);
 
 /* Configuration accessors used by both bus modes (cfg_lock inside). */
 u32 pciem_cfg_read(struct pciem_device *dev, int where, int size);
@@ -170,26 +183,6 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val);
 u16 pciem_cfg_get16(struct pciem_device *dev, unsigned int off);
 u32 pciem_cfg_get32(struct pciem_device *dev, unsigned int off);
 void pciem_cfg_set_msi_pending(struct pciem_device *dev, unsigned int off, u32 bits);
-
-/* Signal an eventfd once (its signature lost the count in 6.8). */
-static inline void pciem_eventfd_signal(struct eventfd_ctx *ctx)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
-	eventfd_signal(ctx);
-#else
-	eventfd_signal(ctx, 1);
-#endif
-}
-
-/* A VMA of device memory with no struct pages (vm_flags became read-only in 6.3). */
-static inline void pciem_vma_set_io(struct vm_area_struct *vma)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
-#else
-	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
-#endif
-}
 
 /* ioeventfd.c */
 void pciem_ioeventfd_init(struct pciem_device *dev);
@@ -217,6 +210,7 @@ u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u3
 		     u64 data, bool atomic);
 int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 data);
 bool pciem_events_pending(struct pciem_device *dev);
+void pciem_events_removed(struct pciem_device *dev);
 int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size,
 			 unsigned long ip, unsigned long addr, bool spinning, u64 *val);
 void pciem_events_seen(struct pciem_device *dev);

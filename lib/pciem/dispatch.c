@@ -22,7 +22,7 @@ int pciem_on_bar(struct pciem_dev *d, unsigned int bar, uint64_t off, uint64_t l
 
 int pciem_on_event(struct pciem_dev *d, uint32_t type, pciem_event_fn fn, void *opaque)
 {
-	if (!d || type > PCIEM_EVENT_RESET || type == PCIEM_EVENT_MMIO_READ ||
+	if (!d || type > PCIEM_EVENT_REMOVED || type == PCIEM_EVENT_MMIO_READ ||
 	    type == PCIEM_EVENT_MMIO_WRITE)
 		return -EINVAL;
 	d->on_event[type] = fn;
@@ -61,7 +61,7 @@ static int handle(struct pciem_dev *d, const struct pciem_event *ev)
 			r->wr(r->opaque, ev->bar, ev->offset - r->off, ev->size, ev->data);
 		return 0;
 	default:
-		if (ev->type <= PCIEM_EVENT_RESET && d->on_event[ev->type])
+		if (ev->type <= PCIEM_EVENT_REMOVED && d->on_event[ev->type])
 			d->on_event[ev->type](d->on_event_opaque[ev->type], ev);
 		return 0;
 	}

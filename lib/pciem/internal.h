@@ -30,8 +30,8 @@ struct pciem_dev {
 	/* Handlers (dispatch.c). */
 	struct pciem_range ranges[PCIEM_MAX_RANGES];
 	unsigned int nranges;
-	pciem_event_fn on_event[PCIEM_EVENT_RESET + 1];
-	void *on_event_opaque[PCIEM_EVENT_RESET + 1];
+	pciem_event_fn on_event[PCIEM_EVENT_REMOVED + 1];
+	void *on_event_opaque[PCIEM_EVENT_REMOVED + 1];
 	volatile int stop;
 };
 

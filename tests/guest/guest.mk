@@ -44,3 +44,9 @@ GUEST_BINS += $(BUILD)/guest/bin/vfio_region_rw
 $(BUILD)/guest/bin/vfio_region_rw: tests/guest/vfio_region_rw.c tests/guest/check.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) -static $< -o $@
+
+GUEST_BINS += $(BUILD)/guest/bin/pciem_lifetime_test
+
+$(BUILD)/guest/bin/pciem_lifetime_test: tests/guest/pciem_lifetime_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@

@@ -339,8 +339,21 @@ static int cmd_create(int argc, char **argv)
 			goto fail;
 		}
 	}
-	while (!stop)
-		pause();
+	/*
+	 * Serve until told to stop, or until the PCI core removes the function
+	 * (echo 1 > .../remove): the kernel then hangs up (-EPIPE).
+	 */
+	while (!stop) {
+		ret = pciem_dispatch(d, 200);
+		if (ret == -EPIPE) {
+			fprintf(stderr, "pciemctl: %s was removed from the bus\n", addr);
+			break;
+		}
+		if (ret < 0 && ret != -EINTR) {
+			fprintf(stderr, "pciemctl: %s\n", pciem_strerror(ret));
+			goto fail;
+		}
+	}
 	pciem_destroy(d);
 	return 0;
 
