@@ -9,6 +9,7 @@
 #   make install         DESTDIR=... PREFIX=/usr/local
 #   make unit            host unit tests only (no VM, no root)
 #   make guest           guest tests only
+#   make fuzz            pciem_fuzz in the test VM for FUZZ_SECONDS (600)
 #
 # Each component adds itself through a fragment (*.mk up to three levels down) that
 # appends to the variables below, so components never edit this file to be
@@ -25,7 +26,7 @@ MANDIR  ?= $(PREFIX)/share/man
 # needs modules built for its kernel: the newest Debian headers, whose kernel
 # the VM boots.  Otherwise the running kernel's build directory when it has
 # one, else the newest Debian linux-headers-*-amd64 under /usr/src.
-ifneq ($(filter check demo guest guest-payload,$(MAKECMDGOALS)),)
+ifneq ($(filter check demo guest guest-payload fuzz,$(MAKECMDGOALS)),)
 KDIR ?= $(shell vm/guest-kdir.sh)
 endif
 KDIR ?= $(shell scripts/find-kdir.sh)
@@ -52,7 +53,7 @@ INSTALL_MANS  :=	# man pages (source paths); section taken from the suffix
 PKGCONFIGS    :=	# .pc files (paths under $(BUILD)/lib/pkgconfig)
 
 .PHONY: all kernel userspace unit guest check demo install clean guest-payload deps \
-        checkpatch
+        checkpatch fuzz
 
 all: kernel userspace
 
@@ -81,6 +82,12 @@ guest: guest-payload
 
 deps:
 	@vm/setup-host.sh
+
+# The /dev/pciem fuzzer alone, for as long as asked; findings name their seed.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@$(MAKE) --no-print-directory all guest-payload
+	@PCIEM_FUZZ_SECONDS=$(FUZZ_SECONDS) vm/run-tests.sh 10-pciem/21-fuzz
 
 # make check: dependencies, then build, then every test; one summary line.
 check: deps

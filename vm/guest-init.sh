@@ -9,6 +9,8 @@
 #   pciem.pool=ADDR:SIZE         BAR memory pool for pciem.ko ($PCIEM_POOL)
 #   pciem.timeout=N              default per-test timeout in seconds (180)
 #   pciem.hung=N                 hung_task_timeout_secs (20)
+#   pciem.fuzz=N                 fuzz for N seconds ($PCIEM_FUZZ_SECONDS for the
+#                                fuzz test; every test's timeout grows by N)
 #
 # Protocol (console, and the same marker lines on /dev/ttyS1 for the host):
 #   PCIEM-TEST START <name>
@@ -44,6 +46,7 @@ for arg in $(cat /proc/cmdline); do
 	pciem.pool=*)    POOL=${arg#*=} ;;
 	pciem.timeout=*) DEF_TIMEOUT=${arg#*=} ;;
 	pciem.hung=*)    HUNG=${arg#*=} ;;
+	pciem.fuzz=*)    export PCIEM_FUZZ_SECONDS=${arg#*=} ;;
 	esac
 done
 export PCIEM_POOL=$POOL
@@ -150,7 +153,7 @@ echo "pciem guest: $(uname -r), PCIEM_POOL=$PCIEM_POOL, tests:" $LIST
 for name in $LIST; do
 	t=/pciem/tests/$name.sh
 	to=$(sed -n 's/^#[[:space:]]*timeout:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$t" 2>/dev/null | head -n 1)
-	to=${to:-$DEF_TIMEOUT}
+	to=$(( ${to:-$DEF_TIMEOUT} + ${PCIEM_FUZZ_SECONDS:-0} ))
 	rcf=/run/pciem/rc pgf=/run/pciem/pgid pdf=/run/pciem/pdone
 	rm -f $rcf $pgf $pdf
 	export PCIEM_TEST_NAME=$name PCIEM_TEST_DIR=${t%/*}

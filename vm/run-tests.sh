@@ -25,6 +25,8 @@
 #   PCIEM_VM_TIMEOUT     wall-clock limit for the whole run (3600)
 #   PCIEM_BOOT_TIMEOUT   seconds from boot until the first test starts (240)
 #   PCIEM_VM_APPEND      extra kernel command line
+#   PCIEM_FUZZ_SECONDS   run the fuzz test for this long (make fuzz); every
+#                        test's timeout, and the wall-clock limit, grow by it
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 . "$VM_DIR/boot.sh"
@@ -41,7 +43,7 @@ for a in "$@"; do
 done
 
 TEST_TIMEOUT=${PCIEM_TEST_TIMEOUT:-180}
-WALL=${PCIEM_VM_TIMEOUT:-3600}
+WALL=$(( ${PCIEM_VM_TIMEOUT:-3600} + ${PCIEM_FUZZ_SECONDS:-0} ))
 BOOT_TIMEOUT=${PCIEM_BOOT_TIMEOUT:-240}
 GRACE=${PCIEM_VM_GRACE:-60}	# host-side slack over a test's own timeout
 IDLE=180	# no test running and nothing from the guest for this long
@@ -97,7 +99,7 @@ while IFS= read -r f; do
 	matches "$n" || continue
 	tests+=("$n")
 	t=$(sed -n 's/^#[[:space:]]*timeout:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$f" | head -n 1)
-	tmo[$n]=${t:-$TEST_TIMEOUT}
+	tmo[$n]=$(( ${t:-$TEST_TIMEOUT} + ${PCIEM_FUZZ_SECONDS:-0} ))
 done < <(ls "$GUEST_DIR"/tests/*/*.sh 2>/dev/null | LC_ALL=C sort)
 if [ ${#tests[@]} = 0 ]; then
 	echo "vm: no guest test matches${patterns[*]:+ ${patterns[*]}}"
@@ -178,7 +180,7 @@ while :; do
 	echo "vm: boot $boots: ${#remaining[@]} test(s); console log: $LOG"
 	cur= started=0 done_seen=0 restart_reason= boot_start=$SECONDS last_event=$SECONDS
 	vm_boot "$work/boot.cpio" "$scratch" "$LOG" \
-		"loglevel=5 pciem.mode=tests pciem.pool=$PCIEM_POOL_DEFAULT pciem.timeout=$TEST_TIMEOUT ${PCIEM_VM_APPEND:-}"
+		"loglevel=5 pciem.mode=tests pciem.pool=$PCIEM_POOL_DEFAULT pciem.timeout=$TEST_TIMEOUT ${PCIEM_FUZZ_SECONDS:+pciem.fuzz=$PCIEM_FUZZ_SECONDS} ${PCIEM_VM_APPEND:-}"
 	if [ -n "$cur" ]; then
 		why=$VM_EXIT
 		[ "$VM_PANIC" = 1 ] && why="kernel panic"

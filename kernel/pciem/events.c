@@ -37,6 +37,7 @@
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -606,9 +607,16 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 	unsigned int ctx = preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK);
 	struct pciem_pending *p = NULL, *free = NULL;
 	unsigned long flags;
+	bool give_up;
 	int i;
 
 	*val = ~0ULL;
+	/*
+	 * Nobody can answer a read made by the emulator's own event thread (a
+	 * P2P read of its own traced BAR, say), and a process being killed
+	 * must not wait for answers (one P2P read of 16 KiB is 4096 of them).
+	 */
+	give_up = !spinning && (pciem_emulator_is_current(dev) || fatal_signal_pending(current));
 	raw_spin_lock_irqsave(&ev->lock, flags);
 	for (i = 0; i < ARRAY_SIZE(ev->pending); i++) {
 		struct pciem_pending *q = &ev->pending[i];
@@ -632,7 +640,7 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 			raw_spin_unlock_irqrestore(&ev->lock, flags);
 			return 0;
 		}
-		if (ktime_after(ktime_get(), p->deadline) || READ_ONCE(dev->dead) ||
+		if (ktime_after(ktime_get(), p->deadline) || READ_ONCE(dev->dead) || give_up ||
 		    (spinning && READ_ONCE(ev->stalled))) {
 			p->busy = false;
 			raw_spin_unlock_irqrestore(&ev->lock, flags);
@@ -646,7 +654,7 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		return -EAGAIN;
 	}
-	if (!free || READ_ONCE(dev->dead) || (spinning && READ_ONCE(ev->stalled))) {
+	if (!free || READ_ONCE(dev->dead) || give_up || (spinning && READ_ONCE(ev->stalled))) {
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		count_timeout(dev, bar, offset);
 		return 0;

@@ -50,3 +50,9 @@ GUEST_BINS += $(BUILD)/guest/bin/pciem_lifetime_test
 $(BUILD)/guest/bin/pciem_lifetime_test: tests/guest/pciem_lifetime_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
+
+GUEST_BINS += $(BUILD)/guest/bin/pciem_fuzz
+
+$(BUILD)/guest/bin/pciem_fuzz: tests/guest/pciem_fuzz.c tests/guest/check.h include/pciem_api.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -static -pthread $< -o $@

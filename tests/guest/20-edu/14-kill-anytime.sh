@@ -1,0 +1,60 @@
+#!/bin/sh
+# timeout: 400
+# pciem-edu killed (SIGKILL) at a random moment of whatever its driver and
+# the PCI core are doing, 40 times: while edu_test probes it, in the middle
+# of driver traffic (DMA, factorials, MSI or INTx interrupts), during a
+# function level reset, and while sysfs removes it.  Each time the function
+# leaves the bus, background work ends, nothing warns or hangs.  At the
+# end the BAR pool is empty, QEMU's edu still works, and edu_test and
+# pciem.ko unload.
+. /pciem/tests/lib.sh
+. /pciem/tests/20-edu/edu-lib.sh
+
+rnd() {	# rnd N: a random number in [0, N)
+	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))
+}
+
+edu_begin none
+rounds=40
+i=0
+while [ $i -lt $rounds ]; do
+	mode=$(rnd 2)
+	[ $mode = 0 ] && opts=--attach || opts=
+	edu_start_ours $opts >/dev/null
+	a=$OUR_ADDR
+	phase=$(rnd 4)
+	delay=0.$(rnd 10)$(rnd 10)
+	case $phase in
+	0)	what="probe"
+		(bind_driver "$OUR_EDU" edu_test) >/dev/null 2>&1 &
+		;;
+	1)	edu_bind "$OUR_EDU"
+		irq=msi; [ $(rnd 2) = 0 ] && irq=intx
+		what="traffic ($irq)"
+		echo "irq $irq hard ack" > $EDU_DBG/$a
+		(echo "stress 100000" > $EDU_DBG/$a) 2>/dev/null &
+		;;
+	2)	edu_bind "$OUR_EDU"
+		what="reset"
+		(while echo 1 > $OUR_EDU/reset; do :; done) 2>/dev/null &
+		;;
+	3)	what="sysfs remove"
+		(echo 1 > $OUR_EDU/remove) 2>/dev/null &
+		;;
+	esac
+	bg=$!
+	sleep $delay
+	kill -9 $OUR_PID
+	wait $OUR_PID 2>/dev/null
+	OUR_PID=
+	wait_for "[ ! -e /sys/bus/pci/devices/$a ]" 30 || fail "round $i: $a still present after the kill during $what"
+	wait_for "! kill -0 $bg 2>/dev/null" 30 || fail "round $i: the $what did not end after the kill"
+	wait $bg 2>/dev/null
+	echo "round $i: killed after ${delay}s of $what, ${opts:---virtual}: gone"
+	i=$((i + 1))
+done
+check_eq "BARs claimed in the pool afterwards" 0 "$(pool_entries | wc -l)"
+reg qemu $QEMU_ADDR 4 0x00 0x010000ed "QEMU's edu still answers"
+check_num "QEMU's edu 5!" 0x78 "$(e $QEMU_ADDR fact 5)"
+edu_end
+pass
