@@ -456,8 +456,8 @@ static u64 try_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u32
 static void count_drop(struct pciem_device *dev)
 {
 	atomic64_inc(&dev->ev.dropped);
-	pr_warn_ratelimited("event ring full for %u ms, event dropped (%lld so far)\n",
-			    pciem_ring_wait_ms, (long long)atomic64_read(&dev->ev.dropped));
+	pr_warn_ratelimited("event ring and backlog full, event dropped (%lld so far)\n",
+			    (long long)atomic64_read(&dev->ev.dropped));
 }
 
 /*
