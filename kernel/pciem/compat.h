@@ -40,6 +40,7 @@ static inline void pciem_vma_set_io(struct vm_area_struct *vma)
  */
 static inline bool pciem_csd_busy(call_single_data_t *csd)
 {
+	/* Acquire: pairs with csd_unlock()'s release after the callback ran. */
 	return smp_load_acquire(&csd->node.u_flags) & CSD_FLAG_LOCK;
 }
 

@@ -57,3 +57,16 @@ load_test_driver() {
 	rmmod pciem_mmio_test 2>/dev/null
 	insmod /pciem/modules/pciem_mmio_test.ko || fail "insmod pciem_mmio_test"
 }
+
+# serve_trap_device: run `pciem_trap_test --serve` (1b36:00e2, BAR 0 traced
+# for reads and writes) in the background, with pciem_mmio_test bound to it
+# (load_test_driver first).  Sets EMU_PID, EMU_ADDR and MT_FILE (the
+# driver's debugfs command file).
+serve_trap_device() {
+	pciem_trap_test --serve > $PCIEM_TMP/serve.out 2>&1 &
+	EMU_PID=$!
+	wait_for "[ -s $PCIEM_TMP/serve.out ]" 30 || fail "emulator did not start"
+	EMU_ADDR=$(head -n1 $PCIEM_TMP/serve.out)
+	MT_FILE=/sys/kernel/debug/pciem_mmio_test/$EMU_ADDR
+	wait_for "[ -e $MT_FILE ]" 10 || fail "driver did not bind to $EMU_ADDR"
+}

@@ -6,12 +6,8 @@
 . /pciem/tests/pciem-lib.sh
 load_pciem
 load_test_driver
-pciem_trap_test --serve > $PCIEM_TMP/serve.out 2>&1 &
-emu=$!
-wait_for "[ -s $PCIEM_TMP/serve.out ]" 30 || fail "emulator did not start"
-addr=$(head -n1 $PCIEM_TMP/serve.out)
-f=/sys/kernel/debug/pciem_mmio_test/$addr
-wait_for "[ -e $f ]" 10 || fail "driver did not bind to $addr"
+serve_trap_device
+emu=$EMU_PID addr=$EMU_ADDR f=$MT_FILE
 (echo "stress 0x1000 200000" > $f) &
 writer=$!
 (echo "hammer 0x0 20000" > $f) &

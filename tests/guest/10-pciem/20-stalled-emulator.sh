@@ -14,12 +14,8 @@ load_pciem
 check pciem_lifetime_test stall-config 24
 
 load_test_driver
-pciem_trap_test --serve > $PCIEM_TMP/serve.out 2>&1 &
-emu=$!
-wait_for "[ -s $PCIEM_TMP/serve.out ]" 30 || fail "emulator did not start"
-addr=$(head -n1 $PCIEM_TMP/serve.out)
-f=/sys/kernel/debug/pciem_mmio_test/$addr
-wait_for "[ -e $f ]" 10 || fail "driver did not bind to $addr"
+serve_trap_device
+emu=$EMU_PID f=$MT_FILE
 drv() { echo "$1" > $f && cat $f; }
 check_eq "a traced read answered" 0x1234abcd "$(drv 'r4 0')"
 kill -STOP $emu
