@@ -3,7 +3,9 @@
 #   make                 kernel modules, libraries, tools and examples
 #   make check           install what is missing, build, run host unit tests
 #                        (plain and under ASan/UBSan) and the guest tests in
-#                        the test VM; ends with one "N passed, M failed" line
+#                        the test VM, then the pciem tests again on the debug
+#                        kernel (lockdep, KASAN; built once, vm/debug-kernel.sh);
+#                        ends with one "N passed, M failed" line
 #   make demo            install what is missing, build, boot the test VM and
 #                        show an emulated device as a user sees it
 #   make install         DESTDIR=... PREFIX=/usr/local

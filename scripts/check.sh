@@ -52,6 +52,25 @@ echo
 echo "==== guest tests (test VM)"
 run_part guest vm/run-tests.sh --no-build
 
+# The same tests of pciem.ko on the debug kernel (vm/debug-kernel.sh:
+# lockdep, KASAN, debug objects, ...), where a lock-order report, a KASAN
+# report or any other warning fails the test that caused it.  The tests
+# of QEMU's devices and of the benchmarks' floors are left to the stock
+# kernel.  PCIEM_DEBUG_TESTS overrides the list; "none" skips the pass.
+debug_tests=${PCIEM_DEBUG_TESTS:-10-pciem 20-edu 30-nvme/01 30-nvme/02 30-nvme/04 30-nvme/05 50-opae/40 60-pciio}
+if [ "$debug_tests" != none ]; then
+	echo
+	echo "==== guest tests on the debug kernel"
+	if vm/debug-kernel.sh >/dev/null && kdir=$(PCIEM_GUEST_KERNEL=debug vm/guest-kdir.sh) &&
+		make --no-print-directory guest-payload KDIR="$kdir" >/dev/null; then
+		# shellcheck disable=SC2086  # a list of patterns
+		PCIEM_GUEST_KERNEL=debug run_part guest vm/run-tests.sh --no-build $debug_tests
+	else
+		echo "check: the debug kernel or its payload could not be built; counted as 1 failure"
+		total_fail=$((total_fail + 1))
+	fi
+fi
+
 echo
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ] && [ "$total_pass" -gt 0 ]

@@ -20,12 +20,20 @@ GUEST_MEM_LIMIT=1792M
 vm_log() { printf 'vm: %s\n' "$*" >&2; }
 vm_die() { printf 'vm: error: %s\n' "$*" >&2; exit 1; }
 
-# guest_abi: the Debian kernel ABI (e.g. 6.1.0-56-amd64) of vm/guest-kdir.sh.
+# guest_abi: the kernel release of vm/guest-kdir.sh: a Debian ABI (e.g.
+# 6.1.0-56-amd64), or the debug kernel's (PCIEM_GUEST_KERNEL=debug).
 guest_abi() {
 	local kdir
-	kdir=$("$VM_DIR/guest-kdir.sh") ||
+	kdir=$("$VM_DIR/guest-kdir.sh") || {
+		[ "${PCIEM_GUEST_KERNEL:-stock}" = debug ] &&
+			vm_die "no debug kernel yet; run vm/debug-kernel.sh"
 		vm_die "no /usr/src/linux-headers-*-amd64; run vm/setup-host.sh"
-	basename "$kdir" | sed 's/^linux-headers-//'
+	}
+	if [ "${PCIEM_GUEST_KERNEL:-stock}" = debug ]; then
+		cat "$kdir/include/config/kernel.release"
+	else
+		basename "$kdir" | sed 's/^linux-headers-//'
+	fi
 }
 
 # check_payload_abi ABI: every module in the payload must be built for ABI.

@@ -23,6 +23,7 @@ PKGS=(
 	xz-utils		# .ko.xz modules, if the kernel package has them
 	zstd			# .ko.zst modules, likewise
 	util-linux		# flock
+	trinity			# the system call fuzzer (10-pciem/22-trinity)
 	coreutils
 )
 

@@ -42,13 +42,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1759,130 +1757,6 @@ static void release_driver(struct ctrl *c)
 	pthread_join(tid, NULL);
 }
 
-/*
- * The guardian: a child process that outlives a killed pciem-nvme.
- *
- * When the emulator dies (SIGKILL, a crash) pciem.ko takes the function off
- * the bus, and the nvme driver's remove() then finds it still present and
- * reading "ready": it waits for the I/O in flight (30 s timeouts) and for
- * admin commands nobody will answer, and the kernel reports hung tasks.  A
- * real controller pulled from its slot reads all ones instead, and the
- * driver fails everything at once.  So a child holding the /dev/pciem file
- * (which keeps the function on the bus) waits for our end; if it comes
- * without a word from us, it makes every register read all ones, has the
- * driver look at the controller (reset_controller: it reads CSTS = ~0,
- * declares the controller dead, fails all I/O and unbinds), drains the
- * event ring meanwhile, and exits, which removes the function.
- */
-static pid_t guardian_pid = -1;
-static int guardian_fd = -1;
-
-static void guardian_drain(struct ctrl *c, int ms)
-{
-	struct pciem_event ev;
-	struct pollfd p = { .fd = pciem_fd(c->d), .events = POLLIN };
-
-	while (pciem_next_event(c->d, &ev) == 1)
-		;
-	if (poll(&p, 1, ms) > 0)
-		while (pciem_next_event(c->d, &ev) == 1)
-			;
-}
-
-static bool driver_bound(const char *addr)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", addr);
-	return access(path, F_OK) == 0;
-}
-
-static void guardian_poke(const char *addr)
-{
-	char path[512];
-	struct dirent *de;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/nvme", addr);
-	dir = opendir(path);
-	if (!dir)
-		return;
-	while ((de = readdir(dir))) {
-		int fd;
-
-		if (strncmp(de->d_name, "nvme", 4))
-			continue;
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/nvme/%s/reset_controller",
-			 addr, de->d_name);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			/* EBUSY: resetting already, and reading CSTS itself. */
-			ssize_t w = write(fd, "1", 1);
-
-			(void)w;
-			close(fd);
-		}
-	}
-	closedir(dir);
-}
-
-static void guardian(struct ctrl *c, int rfd)
-{
-	struct timespec t0, t;
-	ssize_t n;
-	char b;
-
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	close(c->fd);
-	do {
-		n = read(rfd, &b, 1);
-	} while (n < 0 && errno == EINTR);
-	if (n == 1)
-		_exit(0);	/* an orderly end: pciem-nvme removes the controller */
-	for (unsigned int off = 0; off < 2 * DB_BASE; off += 4)
-		c->regs[off / 4] = 0xffffffff;
-	if (driver_bound(c->addr))
-		guardian_poke(c->addr);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	do {
-		guardian_drain(c, 20);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (driver_bound(c->addr) && t.tv_sec - t0.tv_sec < 60);
-	_exit(0);
-}
-
-static void guardian_start(struct ctrl *c)
-{
-	int p[2];
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return;
-	guardian_pid = fork();
-	if (guardian_pid == 0) {
-		close(p[1]);
-		guardian(c, p[0]);
-	}
-	close(p[0]);
-	if (guardian_pid < 0) {
-		close(p[1]);
-		return;
-	}
-	guardian_fd = p[1];
-}
-
-static void guardian_stop(void)
-{
-	if (guardian_pid <= 0)
-		return;
-	if (write(guardian_fd, "q", 1) != 1)
-		kill(guardian_pid, SIGKILL);
-	close(guardian_fd);
-	while (waitpid(guardian_pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	guardian_pid = -1;
-}
-
 static const char usage[] =
 	"usage: pciem-nvme [OPTIONS] FILE\n"
 	"  An NVMe controller on pciem whose namespace is stored in FILE (created\n"
@@ -2045,7 +1919,6 @@ int main(int argc, char **argv)
 	if (ret == 0)
 		ret = pciem_address(c->d, c->addr, sizeof(c->addr));
 	if (ret == 0) {
-		guardian_start(c);
 		printf("%s\n", c->addr);
 		fflush(stdout);
 		while (!stop_requested) {
@@ -2065,7 +1938,6 @@ int main(int argc, char **argv)
 	ctrl_reset(c);
 	if (!c->ro && fsync(c->fd) < 0)
 		fprintf(stderr, "pciem-nvme: fsync: %s\n", strerror(errno));
-	guardian_stop();
 	if (print_stats) {
 		double ms = 1e-6;
 

@@ -51,6 +51,7 @@
 #include <linux/pci.h>
 #include <linux/rculist.h>
 #include <linux/sched/rt.h>
+#include <linux/sched/task_stack.h>	/* current_pt_regs() */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/pgtable.h>
@@ -764,6 +765,20 @@ static int remap_pre(struct kprobe *kp, struct pt_regs *kregs)
 	return 1;
 }
 
+/*
+ * The handlers take locks, allocate, wake the emulator and change regs->ip
+ * to take a function's place.  That is only right where the kernel puts a
+ * probe at a function's entry on ftrace (KPROBES_ON_FTRACE, as Debian's
+ * kernels do): the handler then runs in the probed function's own context.
+ * An int3 probe's handler runs in exception context, where lockdep treats
+ * it like an NMI, and a jump-optimized one ignores a changed regs->ip.  So
+ * every hook must be on ftrace, or it is not used.
+ */
+static bool on_ftrace(const struct kprobe *kp)
+{
+	return kp->flags & KPROBE_FLAG_FTRACE;
+}
+
 static struct kprobe kp_vfio = {
 	.symbol_name = "vfio_pci_mmap_fault",
 	.pre_handler = vfio_fault_pre,
@@ -780,6 +795,11 @@ static void vfio_hook(void)
 		kp_vfio.addr = NULL;
 		kp_vfio.flags = 0;
 		vfio_hooked = !register_kprobe(&kp_vfio);
+		if (vfio_hooked && !on_ftrace(&kp_vfio)) {
+			unregister_kprobe(&kp_vfio);
+			vfio_hooked = false;
+			pr_warn_once("vfio_pci_mmap_fault is not probed on ftrace; userspace drivers' BAR mappings are not trapped\n");
+		}
 	}
 	mutex_unlock(&vfio_hook_lock);
 }
@@ -1003,9 +1023,18 @@ u64 pciem_trap_count(void)
 int pciem_trap_init(void)
 {
 	int ret = register_kprobes(hooks, ARRAY_SIZE(hooks));
+	int i;
 
 	if (ret) {
 		pr_warn("MMIO trapping unavailable (kprobes: %d); TRACE_BAR will fail\n", ret);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (on_ftrace(hooks[i]))
+			continue;
+		pr_warn("MMIO trapping unavailable: the probe on %s is not on ftrace (needs CONFIG_KPROBES_ON_FTRACE); TRACE_BAR will fail\n",
+			hooks[i]->symbol_name);
+		unregister_kprobes(hooks, ARRAY_SIZE(hooks));
 		return 0;
 	}
 	hooks_ready = true;

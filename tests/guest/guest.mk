@@ -56,3 +56,9 @@ GUEST_BINS += $(BUILD)/guest/bin/pciem_fuzz
 $(BUILD)/guest/bin/pciem_fuzz: tests/guest/pciem_fuzz.c tests/guest/check.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -static -pthread $< -o $@
+
+GUEST_BINS += $(BUILD)/guest/bin/runas
+
+$(BUILD)/guest/bin/runas: tests/guest/runas.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -static $< -o $@

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * pciem_fuzz - a structure-aware, seedable fuzzer of /dev/pciem (and of the
- * configuration space it serves, through sysfs and /dev/pci).
+ * configuration space and BARs it serves, through sysfs and /dev/pci).
  *
  * It keeps a handful of functions in every lifecycle state and, on each
  * step, drives one of them with an operation chosen at random: every ioctl
@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "pciem_api.h"
+#include "pciio.h"
 #include "check.h"
 
 #define NDEV		4
@@ -611,6 +612,80 @@ static void op_remove(struct fdev *d)
 	}
 }
 
+/*
+ * /dev/pci (pciio.ko) on our own functions only: configuration reads and
+ * writes (never the BARs), BAR queries, accesses and mappings, and device
+ * list queries with random patterns.  Its errors are docs/pciio.md's.
+ */
+static int pci_fd = -1;
+
+static void op_pciio(struct fdev *d)
+{
+	static const int errs[] = { EINVAL, ENODEV, ENXIO, EPERM, ENOMEM, EFAULT, ENOTTY,
+				    EBUSY, EIO, ENOENT, EOPNOTSUPP, ENOSPC, 0 };
+	static const uint16_t regs[] = { 0x00, 0x04, 0x06, 0x08, 0x0c, 0x2c, 0x34, 0x3c, 0x40,
+					 0x44, 0x48, 0x50, 0x60, 0x100, 0xffc, 0x1000 };
+	struct pcisel sel = { 0 };
+	unsigned int dom, bus, slot, fn;
+
+	if (pci_fd < 0 || !d->started ||
+	    sscanf(d->addr, "%x:%x:%x.%x", &dom, &bus, &slot, &fn) != 4)
+		return;
+	sel = (struct pcisel){ .pc_domain = dom, .pc_bus = bus, .pc_dev = slot, .pc_func = fn };
+	switch (below(5)) {
+	case 0: {
+		struct pci_io io = { .pi_sel = sel, .pi_reg = PICK(regs) + below(4),
+				     .pi_width = chance(80) ? 1 << below(3) : (int)PICK(small_ints),
+				     .pi_data = (uint32_t)rnd() };
+		xioctl(pci_fd, chance(60) ? PCIOCREAD : PCIOCWRITE, &io, "PCIOCREAD/WRITE", errs);
+		break;
+	}
+	case 1: {
+		struct pci_bar_io b = { .pbi_sel = sel, .pbi_reg = 0x10 + 4 * below(7) };
+
+		xioctl(pci_fd, PCIOCGETBAR, &b, "PCIOCGETBAR", errs);
+		break;
+	}
+	case 2: {
+		struct pci_bar_ioreq r = { .pbi_sel = sel, .pbi_op = 1 + below(2),
+					   .pbi_bar = below(7), .pbi_offset = 4 * below(1024),
+					   .pbi_width = 1 << below(4), .pbi_value = (uint32_t)rnd() };
+
+		xioctl(pci_fd, PCIOCBARIO, &r, "PCIOCBARIO", errs);
+		break;
+	}
+	case 3: {
+		struct pci_bar_mmap m = { .pbm_sel = sel, .pbm_reg = 0x10 + 4 * below(6),
+					  .pbm_flags = chance(80) ? PCIIO_BAR_MMAP_RW : (int)below(16),
+					  .pbm_memattr = chance(80) ? VM_MEMATTR_UNCACHEABLE :
+								      (int)below(8) };
+
+		if (!xioctl(pci_fd, PCIOCBARMMAP, &m, "PCIOCBARMMAP", errs) && m.pbm_map_base) {
+			if (m.pbm_map_length >= 4 && chance(50))
+				((volatile uint32_t *)m.pbm_map_base)[0] = (uint32_t)rnd();
+			munmap(m.pbm_map_base, m.pbm_map_length);
+		}
+		break;
+	}
+	default: {
+		struct pci_match_conf pat = { .pc_sel = sel, .pc_vendor = 0x1b36,
+					      .flags = (pci_getconf_flags)below(256) };
+		struct pci_conf conf[4];
+		struct pci_conf_io cio = {
+			.pat_buf_len = chance(90) ? sizeof(pat) : below(512),
+			.num_patterns = chance(80) ? 1 : below(4),
+			.patterns = chance(95) ? &pat : (struct pci_match_conf *)(uintptr_t)rnd(),
+			.match_buf_len = chance(90) ? sizeof(conf) : below(1024),
+			.matches = conf,
+			.offset = below(4),
+		};
+
+		xioctl(pci_fd, PCIOCGETCONF, &cio, "PCIOCGETCONF", errs);
+		break;
+	}
+	}
+}
+
 /* ---- concurrency ---------------------------------------------------------------- */
 
 /* Another thread closes the fd while this one keeps calling on it. */
@@ -709,7 +784,7 @@ static void step(struct fdev *d)
 	case 20: case 21: op_consume(d); break;
 	case 22: op_map_bar(d); break;
 	case 23: case 24: op_config(d); break;
-	case 25: if (chance(30)) op_remove(d); break;
+	case 25: if (chance(30)) op_remove(d); else op_pciio(d); break;
 	case 26: if (chance(30)) dev_close(d); break;
 	case 27: if (chance(8)) op_close_racing(d); break;
 	case 28: if (chance(10)) op_open(d); break;
@@ -828,6 +903,8 @@ int main(int argc, char **argv)
 		perror("pciem_fuzz: DMA buffer");
 		return 1;
 	}
+	/* pciio.ko, when loaded: /dev/pci on the same functions. */
+	pci_fd = open("/dev/pci", O_RDWR | O_CLOEXEC);
 	if (use_kmsg) {
 		kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (kmsg_fd >= 0)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # timeout: 400
 # pciem-edu killed (SIGKILL) at a random moment of whatever its driver and
-# the PCI core are doing, 40 times: while edu_test probes it, in the middle
+# the PCI core are doing, 120 times: while edu_test probes it, in the middle
 # of driver traffic (DMA, factorials, MSI or INTx interrupts), during a
 # function level reset, and while sysfs removes it.  Each time the function
 # leaves the bus, background work ends, nothing warns or hangs.  At the
@@ -15,7 +15,7 @@ rnd() {	# rnd N: a random number in [0, N)
 }
 
 edu_begin none
-rounds=40
+rounds=120
 i=0
 while [ $i -lt $rounds ]; do
 	mode=$(rnd 2)

@@ -1,0 +1,65 @@
+#!/bin/sh
+# timeout: 600
+# pciem-nvme killed (SIGKILL) at a random moment, 60 times: while the nvme
+# driver probes it, during direct I/O, during controller resets, and while
+# sysfs removes it.  Each time the controller leaves the bus and whatever
+# was using it ends; nothing warns or hangs.  At the end the BAR pool is
+# empty, QEMU's controller still reads, and pciem.ko unloads.
+. /pciem/tests/lib.sh
+. /pciem/tests/30-nvme/nvme-lib.sh
+
+rnd() {	# rnd N: a random number in [0, N)
+	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))
+}
+
+nvme_begin
+rounds=60
+i=0
+while [ $i -lt $rounds ]; do
+	phase=$(rnd 4)
+	delay=$(rnd 2).$(rnd 10)
+	bg=
+	case $phase in
+	0)	what="probe"
+		rm -f "$PCIEM_TMP/nvme.out"
+		pciem-nvme "$NVME_FILE" >"$PCIEM_TMP/nvme.out" 2>>"$PCIEM_TMP/nvme.err" &
+		OUR_PID=$!
+		wait_for "[ -s $PCIEM_TMP/nvme.out ]" 30 || fail "pciem-nvme did not start"
+		OUR_ADDR=$(head -n 1 "$PCIEM_TMP/nvme.out")
+		OUR_PCI=/sys/bus/pci/devices/$OUR_ADDR
+		delay=0.$(rnd 10)
+		;;
+	1)	what="direct I/O"
+		nvme_start_ours >/dev/null
+		(while dd if=/dev/$OUR_DISK of=/dev/null bs=1M count=16 iflag=direct 2>/dev/null &&
+			dd if=/dev/zero of=/dev/$OUR_DISK bs=64k count=64 oflag=direct 2>/dev/null; do :; done) &
+		bg=$!
+		;;
+	2)	what="controller resets"
+		nvme_start_ours >/dev/null
+		(while echo 1 > /sys/class/nvme/$OUR_CTRL/reset_controller; do sleep 0.1; done) 2>/dev/null &
+		bg=$!
+		;;
+	3)	what="sysfs remove"
+		nvme_start_ours >/dev/null
+		(echo 1 > $OUR_PCI/remove) 2>/dev/null &
+		bg=$!
+		;;
+	esac
+	sleep $delay
+	# After a sysfs remove pciem-nvme may have ended by itself (EPIPE).
+	kill -9 $OUR_PID 2>/dev/null
+	wait $OUR_PID 2>/dev/null
+	OUR_PID=
+	wait_for "[ ! -e $OUR_PCI ]" 60 || fail "round $i: $OUR_ADDR still present after the kill during $what"
+	if [ -n "$bg" ]; then
+		wait_for "! kill -0 $bg 2>/dev/null" 60 || fail "round $i: the $what did not end after the kill"
+		wait $bg 2>/dev/null
+	fi
+	echo "round $i: killed after ${delay}s of $what: gone"
+	i=$((i + 1))
+done
+check_eq "BARs claimed in the pool afterwards" 0 "$(pool_entries | wc -l)"
+check dd if=/dev/$QEMU_DISK of=/dev/null bs=1M count=4 iflag=direct
+nvme_end
+pass
