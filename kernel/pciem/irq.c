@@ -554,6 +554,7 @@ struct pciem_irqfd {
 	wait_queue_head_t *wqh;
 	struct work_struct inject;
 	struct work_struct shutdown;
+	atomic64_t pending;	/* signals read off the eventfd, not yet raised */
 	u32 vector, flags;
 	bool dead;		/* taken off the list by pciem_irq_stop() */
 };
@@ -562,9 +563,8 @@ static void irqfd_inject(struct work_struct *w)
 {
 	struct pciem_irqfd *f = container_of(w, struct pciem_irqfd, inject);
 	struct pciem_device *dev = f->dev;
-	u64 n = 0;
+	u64 n = atomic64_xchg(&f->pending, 0);
 
-	eventfd_ctx_do_read(f->ctx, &n);
 	mutex_lock(&dev->lock);
 	if (pciem_function_get(dev))
 		goto out;	/* not started yet, closing, or removed */
@@ -613,14 +613,22 @@ static void irqfd_shutdown(struct work_struct *w)
 	pciem_device_put(dev);
 }
 
-/* Called with the eventfd's wait queue lock held: defer everything. */
+/*
+ * Called with the eventfd's wait queue lock held, which reading its count
+ * needs (eventfd_ctx_do_read()): take the signals here, raise them later.
+ */
 static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
 	struct pciem_irqfd *f = container_of(wait, struct pciem_irqfd, wait);
 	__poll_t events = key_to_poll(key);
 
-	if (events & EPOLLIN)
+	if (events & EPOLLIN) {
+		u64 n;
+
+		eventfd_ctx_do_read(f->ctx, &n);
+		atomic64_add(n, &f->pending);
 		schedule_work(&f->inject);
+	}
 	if (events & EPOLLHUP) {
 		pciem_device_get(f->dev);
 		schedule_work(&f->shutdown);
@@ -642,6 +650,7 @@ int pciem_irqfd_add(struct pciem_device *dev, int fd, u32 vector, u32 flags)
 	struct pciem_irqfd *f;
 	struct fd file;
 	__poll_t events;
+	int tries;
 
 	if (flags & ~(PCIEM_IRQFD_FLAG_LEVEL | PCIEM_IRQFD_FLAG_DEASSERT))
 		return -EINVAL;
@@ -691,8 +700,20 @@ int pciem_irqfd_add(struct pciem_device *dev, int fd, u32 vector, u32 flags)
 	dev->irqs.nirqfds++;
 	spin_unlock_irq(&dev->irqs.irqfd_lock);
 
+	/*
+	 * Signalled before we listened: take the count off the eventfd (under
+	 * its lock, which unhooks us) and listen again, until no signal slips
+	 * in between.  A count left behind is read at the next wake-up.
+	 */
 	events = vfs_poll(file.file, &f->pt);
-	if (events & EPOLLIN)	/* signalled before we listened: count it */
+	for (tries = 0; (events & EPOLLIN) && tries < 4; tries++) {
+		u64 n;
+
+		eventfd_ctx_remove_wait_queue(f->ctx, &f->wait, &n);
+		atomic64_add(n, &f->pending);
+		events = vfs_poll(file.file, &f->pt);
+	}
+	if (atomic64_read(&f->pending))
 		schedule_work(&f->inject);
 	fdput(file);
 	return 0;

@@ -17,6 +17,10 @@
  *                    DMA and INJECT_IRQ fail with ENODEV, a rescan does not
  *                    bring the function back, close is clean (was: use
  *                    after free of the pci_dev)
+ *   p2p-self         a P2P read of the caller's own traced BAR: nobody else
+ *                    can answer it, so it reads all ones at once (was: a
+ *                    wait of pciem_read_timeout_ms per 4-byte element, over
+ *                    an hour for 16 KiB, deaf to SIGKILL; found by pciem_fuzz)
  *   stall-config     a device whose emulator never drains its ring and
  *                    traces configuration reads: reading its whole
  *                    configuration space many times costs one bounded wait
@@ -208,6 +212,43 @@ static void sysfs_remove(uint32_t mode)
 	pciem_destroy(d);
 }
 
+/* ---- p2p-self ------------------------------------------------------------------ */
+
+static void p2p_self(void)
+{
+	struct pciem_config_space ids = {
+		.vendor_id = 0x1b36, .device_id = 0x00eb, .class_code = { 0x00, 0x80, 0x05 },
+	};
+	static uint8_t buf[16384];
+	struct pciem_bar_info_query q = { .bar_index = 0 };
+	struct pciem_p2p_op_user op;
+	struct pciem_dev *d;
+	char addr[32];
+	int ret, all_ones = 1;
+	double t0;
+
+	if ((ret = pciem_create(&d, PCIEM_CREATE_FLAG_BUS_MODE_VIRTUAL)) ||
+	    (ret = pciem_set_ids(d, &ids)) || (ret = pciem_add_bar(d, 0, 64 << 10, 0)) ||
+	    (ret = pciem_trace_bar(d, 0, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES)) ||
+	    (ret = pciem_register(d)) || (ret = pciem_start(d)) ||
+	    (ret = pciem_address(d, addr, sizeof(addr))) || (ret = pciem_bar_info(d, 0, &q)))
+		die("a traced function", ret);
+	/* This thread is the emulator's event thread: it polled. */
+	pciem_dispatch(d, 0);
+	op = (struct pciem_p2p_op_user){
+		.target_phys_addr = q.phys_addr, .user_addr = (uintptr_t)buf,
+		.length = sizeof(buf), .flags = PCIEM_DMA_FLAG_READ,
+	};
+	t0 = now();
+	ret = ioctl(pciem_fd(d), PCIEM_IOCTL_P2P, &op);
+	CHECK(ret == 0, "P2P read of the own traced BAR: %s", strerror(errno));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		all_ones &= buf[i] == 0xff;
+	CHECK(all_ones, "an unanswerable read reads all ones");
+	printf("p2p-self: 16 KiB read in %.3f s\n", now() - t0);
+	pciem_destroy(d);
+}
+
 /* ---- stall-config ------------------------------------------------------------- */
 
 static void stall_config(int passes)
@@ -253,11 +294,13 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "sysfs-remove")) {
 		sysfs_remove(argc > 2 && !strcmp(argv[2], "attach") ?
 			     PCIEM_CREATE_FLAG_BUS_MODE_ATTACH : PCIEM_CREATE_FLAG_BUS_MODE_VIRTUAL);
+	} else if (!strcmp(cmd, "p2p-self")) {
+		p2p_self();
 	} else if (!strcmp(cmd, "stall-config")) {
 		stall_config(n ? n : 24);
 	} else {
 		fprintf(stderr, "usage: pciem_lifetime_test irqfd-close|intx-close [N] | "
-			"sysfs-remove [virtual|attach] | stall-config [N]\n");
+			"sysfs-remove [virtual|attach] | p2p-self | stall-config [N]\n");
 		return 2;
 	}
 	return summary(cmd);

@@ -5,6 +5,9 @@
 #    configuration space over and over costs one bounded wait, then events
 #    are dropped and counted at once (each access used to spin with
 #    interrupts off for pciem_ring_wait_ms: 24 x 1024 accesses, hours).
+#  - A read nobody can answer (a P2P read of the emulator thread's own
+#    traced BAR) reads all ones at once instead of waiting
+#    pciem_read_timeout_ms for each 4-byte element.
 #  - A stopped (SIGSTOP) emulator whose driver reads a traced register from
 #    every CPU: each read times out (all ones), nothing hangs, and after
 #    SIGCONT it answers again.
@@ -12,6 +15,7 @@
 . /pciem/tests/pciem-lib.sh
 load_pciem
 check pciem_lifetime_test stall-config 24
+check pciem_lifetime_test p2p-self
 
 load_test_driver
 serve_trap_device

@@ -1,5 +1,5 @@
 #!/bin/sh
-# timeout: 300
+# timeout: 480
 # trinity, Debian's system call fuzzer, against /dev/pciem (as root, which
 # opening it needs: ioctl, mmap, read, write, poll and friends with random
 # arguments on fds of that node only) and against /dev/pci (as an
@@ -25,14 +25,14 @@ node "$PCIEM_TMP/pci" /dev/pci 0444
 SYSCALLS="-c ioctl -c mmap -c munmap -c mremap -c read -c write -c pread64 -c pwrite64 -c poll -c lseek -c dup -c fcntl"
 NOFDS=--disable-fds=sockets,pipes,perf,epoll,eventfd,pseudo,timerfd,testfile,memfd,drm
 
-# run_trinity LOG ARGS...: 5000 system calls from two children.  trinity
-# itself sometimes stops making progress; after 150 s it is interrupted
+# run_trinity LOG ARGS...: 3000 system calls from two children.  trinity
+# itself sometimes stops making progress; after 120 s it is interrupted
 # (SIGINT, its ctrl-c) and what it did counts.  The judges are the kernel
 # log and what must still work afterwards.
 run_trinity() {
 	_log=$1
 	shift
-	timeout -s INT 150 ${RUNAS:-} trinity -q -l off -T WARN,DIE,BAD_PAGE,MACHINE_CHECK -C 2 -N 5000 \
+	timeout -s INT 120 ${RUNAS:-} trinity -q -l off -T WARN,DIE,BAD_PAGE,MACHINE_CHECK -C 2 -N 3000 \
 		$NOFDS $SYSCALLS "$@" >"$_log" 2>&1
 	_st=$?
 	grep -E "iterations|Ran [0-9]+ syscalls|taint|Bailing" "$_log" | tail -n 3
