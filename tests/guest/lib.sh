@@ -109,3 +109,8 @@ bind_driver() {
 	echo "$_a" >/sys/bus/pci/drivers_probe
 	[ "$(driver_of "$1")" = "$2" ] || fail "$2 did not bind to $_a"
 }
+
+# random_below N: a random number in [0, N), from /dev/urandom.
+random_below() {
+	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))
+}

@@ -10,26 +10,22 @@
 . /pciem/tests/lib.sh
 . /pciem/tests/20-edu/edu-lib.sh
 
-rnd() {	# rnd N: a random number in [0, N)
-	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))
-}
-
 edu_begin none
 rounds=120
 i=0
 while [ $i -lt $rounds ]; do
-	mode=$(rnd 2)
+	mode=$(random_below 2)
 	[ $mode = 0 ] && opts=--attach || opts=
 	edu_start_ours $opts >/dev/null
 	a=$OUR_ADDR
-	phase=$(rnd 4)
-	delay=0.$(rnd 10)$(rnd 10)
+	phase=$(random_below 4)
+	delay=0.$(random_below 10)$(random_below 10)
 	case $phase in
 	0)	what="probe"
 		(bind_driver "$OUR_EDU" edu_test) >/dev/null 2>&1 &
 		;;
 	1)	edu_bind "$OUR_EDU"
-		irq=msi; [ $(rnd 2) = 0 ] && irq=intx
+		irq=msi; [ $(random_below 2) = 0 ] && irq=intx
 		what="traffic ($irq)"
 		echo "irq $irq hard ack" > $EDU_DBG/$a
 		(echo "stress 100000" > $EDU_DBG/$a) 2>/dev/null &

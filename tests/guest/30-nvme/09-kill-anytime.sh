@@ -8,10 +8,6 @@
 . /pciem/tests/lib.sh
 . /pciem/tests/30-nvme/nvme-lib.sh
 
-rnd() {	# rnd N: a random number in [0, N)
-	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))
-}
-
 nvme_begin
 # A controller reset in flight when the emulator dies has admin commands
 # (Delete SQ/CQ) outstanding under the driver's shutdown lock, and waits
@@ -24,8 +20,8 @@ echo 10 > /sys/module/nvme_core/parameters/admin_timeout
 rounds=60
 i=0
 while [ $i -lt $rounds ]; do
-	phase=$(rnd 4)
-	delay=$(rnd 2).$(rnd 10)
+	phase=$(random_below 4)
+	delay=$(random_below 2).$(random_below 10)
 	bg=
 	case $phase in
 	0)	what="probe"
@@ -35,7 +31,7 @@ while [ $i -lt $rounds ]; do
 		wait_for "[ -s $PCIEM_TMP/nvme.out ]" 30 || fail "pciem-nvme did not start"
 		OUR_ADDR=$(head -n 1 "$PCIEM_TMP/nvme.out")
 		OUR_PCI=/sys/bus/pci/devices/$OUR_ADDR
-		delay=0.$(rnd 10)
+		delay=0.$(random_below 10)
 		;;
 	1)	what="direct I/O"
 		nvme_start_ours >/dev/null
