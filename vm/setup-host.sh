@@ -24,6 +24,8 @@ PKGS=(
 	zstd			# .ko.zst modules, likewise
 	util-linux		# flock
 	trinity			# the system call fuzzer (10-pciem/22-trinity)
+	linux-source-6.1	# the debug guest kernel (vm/debug-kernel.sh) and checkpatch
+	bc bison flex libelf-dev libssl-dev	# building that kernel
 	coreutils
 )
 
