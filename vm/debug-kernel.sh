@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vm/debug-kernel.sh: build the debug guest kernel once and print its
-# release.  It is Debian's linux-source-6.1 (installed if missing) with
+# release.  It is Debian's linux-source-6.1 (from vm/setup-host.sh) with
 # x86_64_defconfig plus vm/debug.config: lockdep, KASAN, atomic-sleep
 # checks, debug objects, slab poisoning, hung-task and soft-lockup
 # detectors.  The result is laid out like a fetched Debian kernel, so the
@@ -18,18 +18,10 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 tarball=/usr/src/linux-source-6.1.tar.xz
-if [ ! -f $tarball ]; then
-	vm_log "installing linux-source-6.1 (the debug kernel's source)"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		linux-source-6.1 bc bison flex libelf-dev libssl-dev </dev/null >/dev/null ||
-		vm_die "apt-get install linux-source-6.1 failed"
-fi
-for p in bc bison flex libelf-dev libssl-dev; do
-	dpkg-query -W -f='${db:Status-Abbrev}' $p 2>/dev/null | grep -q '^ii' && continue
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-		bc bison flex libelf-dev libssl-dev </dev/null >/dev/null ||
-		vm_die "apt-get install of the kernel build tools failed"
-	break
+# vm/setup-host.sh (make deps) installs the source and the build tools.
+for p in linux-source-6.1 bc bison flex libelf-dev libssl-dev; do
+	dpkg-query -W -f='${db:Status-Abbrev}' $p 2>/dev/null | grep -q '^ii' ||
+		vm_die "$p is not installed; run vm/setup-host.sh (make deps)"
 done
 
 hash=$( (cat "$VM_DIR/debug.config"; stat -c '%s %Y' $tarball) | sha256sum | cut -c1-16)

@@ -20,11 +20,12 @@ start_dev() {
 	[ -d "$DEV_SYSFS" ] || fail "$DEV_ADDR is not in sysfs"
 }
 
-# stop_dev PID ADDR [SIGNAL]: end a pciemctl and wait for its device to leave.
+# stop_dev PID ADDR [SIGNAL [TIMEOUT]]: end an emulator (a pciemctl by
+# default) and wait up to TIMEOUT seconds (20) for its device to leave.
 stop_dev() {
 	kill -"${3:-TERM}" "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
-	wait_for "[ ! -e /sys/bus/pci/devices/$2 ]" 20 || fail "$2 still present after its emulator ended"
+	wait_for "[ ! -e /sys/bus/pci/devices/$2 ]" "${4:-20}" || fail "$2 still present after its emulator ended"
 }
 
 # cfg ADDR REG: a configuration register as setpci prints it (hex, no 0x).

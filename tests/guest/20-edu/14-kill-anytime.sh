@@ -40,13 +40,11 @@ while [ $i -lt $rounds ]; do
 	esac
 	bg=$!
 	sleep $delay
-	kill -9 $OUR_PID
-	wait $OUR_PID 2>/dev/null
+	echo "round $i: killing pciem-edu ${opts:---virtual} after ${delay}s of $what"
+	stop_dev $OUR_PID $a KILL 30
 	OUR_PID=
-	wait_for "[ ! -e /sys/bus/pci/devices/$a ]" 30 || fail "round $i: $a still present after the kill during $what"
 	wait_for "! kill -0 $bg 2>/dev/null" 30 || fail "round $i: the $what did not end after the kill"
 	wait $bg 2>/dev/null
-	echo "round $i: killed after ${delay}s of $what, ${opts:---virtual}: gone"
 	i=$((i + 1))
 done
 check_eq "BARs claimed in the pool afterwards" 0 "$(pool_entries | wc -l)"

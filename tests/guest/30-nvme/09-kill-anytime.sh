@@ -51,16 +51,14 @@ while [ $i -lt $rounds ]; do
 		;;
 	esac
 	sleep $delay
+	echo "round $i: killing pciem-nvme after ${delay}s of $what"
 	# After a sysfs remove pciem-nvme may have ended by itself (EPIPE).
-	kill -9 $OUR_PID 2>/dev/null
-	wait $OUR_PID 2>/dev/null
+	stop_dev $OUR_PID $OUR_ADDR KILL 60
 	OUR_PID=
-	wait_for "[ ! -e $OUR_PCI ]" 60 || fail "round $i: $OUR_ADDR still present after the kill during $what"
 	if [ -n "$bg" ]; then
 		wait_for "! kill -0 $bg 2>/dev/null" 60 || fail "round $i: the $what did not end after the kill"
 		wait $bg 2>/dev/null
 	fi
-	echo "round $i: killed after ${delay}s of $what: gone"
 	i=$((i + 1))
 done
 check_eq "BARs claimed in the pool afterwards" 0 "$(pool_entries | wc -l)"
