@@ -57,13 +57,8 @@ run_part guest vm/run-tests.sh --no-build
 # report or any other warning fails the test that caused it.  The tests
 # of QEMU's devices, of throughput and of scheduling under load
 # (20-edu/12: minutes under lockdep and KASAN) are left to the stock
-# kernel.  30-nvme/09-kill-anytime is left out until the "Bad page state"
-# it found there is handled: the nvme driver frees its doorbell buffer with
-# a size computed from CAP read as all ones after the controller died in a
-# reset (768 KiB instead of what it allocated), and pciem's DMA operations
-# pass the wrong size on to __free_pages().  PCIEM_DEBUG_TESTS overrides the
-# list; "none" skips the pass.
-debug_tests=${PCIEM_DEBUG_TESTS:-10-pciem 20-edu/0 20-edu/10 20-edu/11 20-edu/13 20-edu/14 30-nvme/01 30-nvme/04 30-nvme/05 50-opae/40 60-pciio/0 60-pciio/10}
+# kernel.  PCIEM_DEBUG_TESTS overrides the list; "none" skips the pass.
+debug_tests=${PCIEM_DEBUG_TESTS:-10-pciem 20-edu/0 20-edu/10 20-edu/11 20-edu/13 20-edu/14 30-nvme/01 30-nvme/04 30-nvme/05 30-nvme/09 50-opae/40 60-pciio/0 60-pciio/10}
 if [ "$debug_tests" != none ]; then
 	echo
 	echo "==== guest tests on the debug kernel"

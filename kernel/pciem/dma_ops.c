@@ -23,9 +23,11 @@
 #include <linux/iommu.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/xarray.h>
 
 #include "pciem.h"
 
@@ -33,6 +35,19 @@ struct dma_rec {
 	struct interval_tree_node it;	/* [addr, addr + size - 1] */
 	enum dma_data_direction dir;
 };
+
+/*
+ * Coherent allocations made by pd_alloc(), by first page frame, with their
+ * page-aligned size.  pd_free() frees the size recorded here, not the one its
+ * caller passes: a driver whose device went away mid-reset can recompute a
+ * buffer's size from registers that now read all ones (nvme's shadow
+ * doorbells do, from CAP.DSTRD), and freeing pages it never got corrupts
+ * the page allocator.  Global, not per function: a driver may free after
+ * the function left the bus and its records are gone (nvme frees its
+ * controller's buffers when the last opener of /dev/nvmeN lets go).  Each
+ * live allocation holds the module, since its free calls pd_free().
+ */
+static DEFINE_XARRAY(coherent);
 
 /* Functions using these ops, to find ours from a struct device. */
 static LIST_HEAD(tracked);
@@ -179,31 +194,58 @@ static void *pd_alloc(struct device *d, size_t size, dma_addr_t *handle, gfp_t g
 		      unsigned long attrs)
 {
 	u64 mask = d->coherent_dma_mask;
+	unsigned int order;
 	struct page *page;
 
 	size = PAGE_ALIGN(size);
+	order = get_order(size);
 	gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
 	if (mask < DMA_BIT_MASK(32))
 		gfp |= GFP_DMA;
 	else if (mask < DMA_BIT_MASK(64))
 		gfp |= GFP_DMA32;
-	page = alloc_pages(gfp | __GFP_ZERO, get_order(size));
+	page = alloc_pages(gfp | __GFP_ZERO, order);
 	if (!page)
 		return NULL;
-	*handle = map_phys(d, page_to_phys(page), size, DMA_BIDIRECTIONAL, gfp & ~__GFP_ZERO);
+	if (xa_err(xa_store(&coherent, page_to_pfn(page), xa_mk_value(size), gfp)))
+		goto free;
+	*handle = map_phys(d, page_to_phys(page), size, DMA_BIDIRECTIONAL, gfp);
 	if (*handle == DMA_MAPPING_ERROR) {
-		__free_pages(page, get_order(size));
-		return NULL;
+		xa_erase(&coherent, page_to_pfn(page));
+		goto free;
 	}
+	__module_get(THIS_MODULE);
 	return page_address(page);
+free:
+	__free_pages(page, order);
+	return NULL;
 }
 
+/*
+ * Frees what pd_alloc() allocated at @vaddr, whatever @size says.  An
+ * address pd_alloc() never returned is left alone: its size is unknown,
+ * and a leak is better than freeing someone else's pages.
+ */
 static void pd_free(struct device *d, size_t size, void *vaddr, dma_addr_t handle,
 		    unsigned long attrs)
 {
-	size = PAGE_ALIGN(size);
-	forget(d, handle, size, DMA_BIDIRECTIONAL);
-	__free_pages(virt_to_page(vaddr), get_order(size));
+	struct page *page = virt_to_page(vaddr);
+	size_t allocated;
+	void *entry;
+
+	entry = xa_erase(&coherent, page_to_pfn(page));
+	if (!entry) {
+		dev_warn_ratelimited(d, "pciem: freeing %pad (%zu bytes), never allocated\n",
+				     &handle, size);
+		return;
+	}
+	allocated = xa_to_value(entry);
+	if (PAGE_ALIGN(size) != allocated)
+		dev_warn_ratelimited(d, "pciem: freeing %pad as %zu bytes, allocated as %zu\n",
+				     &handle, size, allocated);
+	forget(d, handle, allocated, DMA_BIDIRECTIONAL);
+	__free_pages(page, get_order(allocated));
+	module_put(THIS_MODULE);
 }
 
 static int pd_supported(struct device *d, u64 mask)

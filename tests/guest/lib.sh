@@ -110,6 +110,17 @@ bind_driver() {
 	[ "$(driver_of "$1")" = "$2" ] || fail "$2 did not bind to $_a"
 }
 
+# kill_rounds N: how many times a kill-anytime test kills its emulator: N on
+# a stock kernel, N / 2 on the debug kernel (vm/debug-kernel.sh), where each
+# round takes about twice as long and every round is checked by lockdep and
+# KASAN as well.
+kill_rounds() {
+	case $(uname -r) in
+	*-pciem-debug) echo $(($1 / 2)) ;;
+	*) echo "$1" ;;
+	esac
+}
+
 # random_below N: a random number in [0, N), from /dev/urandom.
 random_below() {
 	echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 ))

@@ -10,7 +10,8 @@
  * boundaries, runs every atomic operation, walks PRP lists it builds in the
  * buffer (as an NVMe driver would), writes into a BAR by P2P, and checks that
  * the device cannot reach what the driver did not map for it — an address
- * past the buffer, or the buffer after the driver freed it.
+ * past the buffer, or the buffer after the driver freed it (even when the
+ * driver gives dma_free_coherent() the wrong size).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -192,6 +193,27 @@ static void test_directions(bool tracked)
 	cmd("dmaunmap 0");
 }
 
+/*
+ * A driver frees a coherent buffer claiming a size it never allocated (nvme
+ * does, recomputing its doorbell buffer's size from a CAP that reads all
+ * ones once the device is gone).  pciem's DMA operations free what was
+ * allocated, and the device loses the buffer all the same.  Freeing the
+ * wrong number of pages would corrupt the page allocator: "Bad page state"
+ * in the kernel log, which fails the test.
+ */
+static void test_free_wrong_size(void)
+{
+	uint64_t iova, x;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		iova = (uint64_t)cmd("dmabuf 0 8192");
+		CHECK((long)iova > 0, "allocate 8 KiB (%d)", i);
+		CHECK(cmd("dmafree %d", 786432) == 0, "free it as 768 KiB (%d)", i);
+		CHECK(pciem_dma_read(d, iova, &x, 8) == -ENXIO, "read after the mis-sized free");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	/* "virtual": a function no IOMMU translates for (pciem's tracked DMA API). */
@@ -227,6 +249,8 @@ int main(int argc, char **argv)
 	CHECK(cmd("dmafree 0") == 0, "free");
 	CHECK(pciem_dma_read(d, iova, &x, 8) == -ENXIO, "read after the driver unmapped it");
 	CHECK(pciem_dma_write(d, iova, &x, 8) == -ENXIO, "write after the driver unmapped it");
+	if (tracked)
+		test_free_wrong_size();
 
 	pciem_destroy(d);
 	return summary("pciem_dma_test");

@@ -30,7 +30,10 @@
  *   dmafill OFF N BYTE            fill [OFF, OFF + N) with BYTE
  *   dmasum OFF N                  sum of the bytes of [OFF, OFF + N)
  *   dmaget OFF                    the u64 at OFF
- *   dmafree 0                     dma_free_coherent()
+ *   dmafree N                     dma_free_coherent(), telling it the buffer
+ *                                 is N bytes (0: the size it was allocated
+ *                                 with), as a driver that recomputes a size
+ *                                 from registers of a vanished device does
  *   dmamap DIR N                  kmalloc(N) + dma_map_single(), direction DIR
  *                                 (1 to device, 2 from device)  -> its bus address
  *   dmaunmap 0                    dma_unmap_single() + kfree()
@@ -282,9 +285,9 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 		return 0;
 	}
 	if (n == 2 && !strcmp(op, "dmafree")) {
-		if (!mt->dma)
+		if (!mt->dma || off < 0)
 			return -EINVAL;
-		dma_free_coherent(&mt->pdev->dev, mt->dma_len, mt->dma, mt->dma_addr);
+		dma_free_coherent(&mt->pdev->dev, off ? off : mt->dma_len, mt->dma, mt->dma_addr);
 		mt->dma = NULL;
 		return 0;
 	}
