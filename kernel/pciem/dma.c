@@ -89,10 +89,9 @@ static int translate(struct pciem_device *dev, struct iommu_domain *dom, u64 iov
 	return no_mapping(dev, iova);
 }
 
+/* Called with the function held (pciem_function_get): started, on the bus. */
 static int check_dma_allowed(struct pciem_device *dev)
 {
-	if (dev->state != PCIEM_STATE_STARTED)
-		return -EBADFD;
 	if (!paging_domain(dev) && !dev->dma.tracked)
 		return -EOPNOTSUPP;
 	return 0;
@@ -297,8 +296,6 @@ int pciem_p2p(struct pciem_device *dev, const struct pciem_p2p_op_user *op)
 
 	if (!op->length || dma_flags_dir(op->flags, &to_host))
 		return -EINVAL;
-	if (dev->state != PCIEM_STATE_STARTED)
-		return -EBADFD;
 	if (!pool || op->target_phys_addr < pool->start ||
 	    op->target_phys_addr + op->length - 1 > pool->end ||
 	    op->target_phys_addr + op->length < op->target_phys_addr)

@@ -617,6 +617,8 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 	 * must not wait for answers (one P2P read of 16 KiB is 4096 of them).
 	 */
 	give_up = !spinning && (pciem_emulator_is_current(dev) || fatal_signal_pending(current));
+	/* ...nor one to a function whose emulator has gone or is stalled. */
+	give_up = give_up || READ_ONCE(dev->dead) || (spinning && READ_ONCE(ev->stalled));
 	raw_spin_lock_irqsave(&ev->lock, flags);
 	for (i = 0; i < ARRAY_SIZE(ev->pending); i++) {
 		struct pciem_pending *q = &ev->pending[i];
@@ -640,11 +642,11 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 			raw_spin_unlock_irqrestore(&ev->lock, flags);
 			return 0;
 		}
-		if (ktime_after(ktime_get(), p->deadline) || READ_ONCE(dev->dead) || give_up ||
-		    (spinning && READ_ONCE(ev->stalled))) {
+		if (give_up || ktime_after(ktime_get(), p->deadline)) {
 			p->busy = false;
 			raw_spin_unlock_irqrestore(&ev->lock, flags);
-			if (spinning)
+			/* An emulator that has gone is not stalled. */
+			if (spinning && !READ_ONCE(dev->dead))
 				mark_stalled(dev);
 			count_timeout(dev, bar, offset);
 			return 0;
@@ -654,7 +656,7 @@ int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		return -EAGAIN;
 	}
-	if (!free || READ_ONCE(dev->dead) || give_up || (spinning && READ_ONCE(ev->stalled))) {
+	if (!free || give_up) {
 		raw_spin_unlock_irqrestore(&ev->lock, flags);
 		count_timeout(dev, bar, offset);
 		return 0;
