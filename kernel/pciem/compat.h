@@ -8,8 +8,18 @@
 
 #include <linux/eventfd.h>
 #include <linux/mm.h>
+#include <linux/pci.h>
 #include <linux/smp.h>
 #include <linux/version.h>
+
+/*
+ * The legacy interrupt type of pci_alloc_irq_vectors(): PCI_IRQ_INTX since
+ * 6.8, when PCI_IRQ_LEGACY became its old name (gone in 6.10).  Used by
+ * the test drivers, which include this header too.
+ */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX PCI_IRQ_LEGACY
+#endif
 
 /* Signal an eventfd once (its signature lost the count in 6.8). */
 static inline void pciem_eventfd_signal(struct eventfd_ctx *ctx)

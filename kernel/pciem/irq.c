@@ -648,7 +648,7 @@ static void irqfd_queue(struct file *file, wait_queue_head_t *wqh, poll_table *p
 int pciem_irqfd_add(struct pciem_device *dev, int fd, u32 vector, u32 flags)
 {
 	struct pciem_irqfd *f;
-	struct fd file;
+	struct file *file;
 	__poll_t events;
 	int tries;
 
@@ -666,16 +666,16 @@ int pciem_irqfd_add(struct pciem_device *dev, int fd, u32 vector, u32 flags)
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
-	file = fdget(fd);
-	if (!file.file) {
+	file = fget(fd);
+	if (!file) {
 		kfree(f);
 		return -EBADF;
 	}
-	f->ctx = eventfd_ctx_fileget(file.file);
+	f->ctx = eventfd_ctx_fileget(file);
 	if (IS_ERR(f->ctx)) {
 		int ret = PTR_ERR(f->ctx);
 
-		fdput(file);
+		fput(file);
 		kfree(f);
 		return ret;
 	}
@@ -692,7 +692,7 @@ int pciem_irqfd_add(struct pciem_device *dev, int fd, u32 vector, u32 flags)
 	if (dev->irqs.nirqfds >= PCIEM_MAX_IRQFDS) {
 		spin_unlock_irq(&dev->irqs.irqfd_lock);
 		eventfd_ctx_put(f->ctx);
-		fdput(file);
+		fput(file);
 		kfree(f);
 		return -ENOSPC;
 	}
@@ -705,17 +705,17 @@ int pciem_irqfd_add(struct pciem_device *dev, int fd, u32 vector, u32 flags)
 	 * its lock, which unhooks us) and listen again, until no signal slips
 	 * in between.  A count left behind is read at the next wake-up.
 	 */
-	events = vfs_poll(file.file, &f->pt);
+	events = vfs_poll(file, &f->pt);
 	for (tries = 0; (events & EPOLLIN) && tries < 4; tries++) {
 		u64 n;
 
 		eventfd_ctx_remove_wait_queue(f->ctx, &f->wait, &n);
 		atomic64_add(n, &f->pending);
-		events = vfs_poll(file.file, &f->pt);
+		events = vfs_poll(file, &f->pt);
 	}
 	if (atomic64_read(&f->pending))
 		schedule_work(&f->inject);
-	fdput(file);
+	fput(file);
 	return 0;
 }
 

@@ -120,6 +120,12 @@ static long pciio_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/* /dev/pci has no file position (no_llseek, gone in Linux 6.12, did this). */
+static loff_t pciio_llseek(struct file *file, loff_t offset, int whence)
+{
+	return -ESPIPE;
+}
+
 static const struct file_operations pciio_fops = {
 	.owner = THIS_MODULE,
 	.open = pciio_open,
@@ -127,7 +133,7 @@ static const struct file_operations pciio_fops = {
 	.unlocked_ioctl = pciio_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = pciio_mmap,
-	.llseek = no_llseek,
+	.llseek = pciio_llseek,
 };
 
 static struct miscdevice pciio_misc = {

@@ -52,6 +52,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"	/* kernel/pciem/compat.h */
+
 #define MT_MAX_VEC 32
 
 struct mt_dev;
@@ -194,7 +196,7 @@ static long mt_request_irqs(struct mt_dev *mt, const char *kind, unsigned long n
 	if (mt->nvec)
 		return -EBUSY;
 	if (!strcmp(kind, "intx")) {
-		type = PCI_IRQ_LEGACY;
+		type = PCI_IRQ_INTX;
 		n = 1;
 	} else if (!strcmp(kind, "msi")) {
 		type = PCI_IRQ_MSI;
@@ -215,8 +217,8 @@ static long mt_request_irqs(struct mt_dev *mt, const char *kind, unsigned long n
 		/* "mask V" must mask at once, not when the next message comes. */
 		irq_set_status_flags(pci_irq_vector(mt->pdev, i), IRQ_DISABLE_UNLAZY);
 		ret = request_irq(pci_irq_vector(mt->pdev, i),
-				  type == PCI_IRQ_LEGACY ? mt_intx_handler : mt_msi_handler,
-				  type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0, "pciem_mmio_test",
+				  type == PCI_IRQ_INTX ? mt_intx_handler : mt_msi_handler,
+				  type == PCI_IRQ_INTX ? IRQF_SHARED : 0, "pciem_mmio_test",
 				  &mt->vec[i]);
 		if (ret) {
 			mt->nvec = i;
@@ -226,7 +228,7 @@ static long mt_request_irqs(struct mt_dev *mt, const char *kind, unsigned long n
 	}
 	atomic_set(&mt->spurious, 0);
 	mt->nvec = got;
-	mt->intx = type == PCI_IRQ_LEGACY;
+	mt->intx = type == PCI_IRQ_INTX;
 	return got;
 }
 
