@@ -20,6 +20,7 @@
  *	pciem_register(d);
  *	uint32_t *regs = pciem_bar(d, 0, NULL);
  *	pciem_start(d);
+ *	pciem_wait_probed(d, -1);	(serves drivers' probes; optional)
  *	...
  *	pciem_destroy(d);	(the function leaves the bus)
  */
@@ -68,7 +69,10 @@ void *pciem_bar(struct pciem_dev *d, unsigned int index, uint64_t *size);
 /* Physical address and size of a BAR as the kernel placed it. */
 int pciem_bar_info(struct pciem_dev *d, unsigned int index, struct pciem_bar_info_query *info);
 
-/* Put the function on the PCI bus; drivers may bind from now on. */
+/*
+ * Put the function on the PCI bus.  Returns at once: drivers probe it
+ * afterwards, while this program serves (pciem_wait_probed()).
+ */
 int pciem_start(struct pciem_dev *d);
 
 /* Where the function is: "DDDD:BB:SS.F" into buf (at least 13 bytes). */
@@ -144,6 +148,15 @@ int pciem_on_event(struct pciem_dev *d, uint32_t type, pciem_event_fn fn, void *
 
 /* Handle what is queued now, waiting up to timeout_ms for the first event: count or -errno. */
 int pciem_dispatch(struct pciem_dev *d, int timeout_ms);
+
+/*
+ * After pciem_start(): dispatch (serving the driver's accesses) until the
+ * kernel reports how the first probe went (PCIEM_EVENT_DRIVER): 1 when a
+ * driver bound, 0 when none did; -ETIMEDOUT after timeout_ms (-1: no
+ * limit), -EINTR on a signal, or another -errno from pciem_dispatch().
+ * Later calls return the current state at once.
+ */
+int pciem_wait_probed(struct pciem_dev *d, int timeout_ms);
 
 /* Dispatch until pciem_stop() (safe from a signal handler) or an error; 0 or -errno. */
 int pciem_run(struct pciem_dev *d);

@@ -165,6 +165,13 @@ struct pciem_config_space {
  * ENODEV and poll() reports POLLHUP once the ring is empty.
  */
 #define PCIEM_EVENT_REMOVED       7
+/*
+ * Extension: drivers probe the function after START has returned, while the
+ * emulator serves.  DRIVER says how that went, and every later change: data
+ * 1 when a driver has bound, 0 when it has unbound, its probe failed, or
+ * the first probe after START found no driver.
+ */
+#define PCIEM_EVENT_DRIVER        8
 
 struct pciem_event {
 	uint64_t seq;

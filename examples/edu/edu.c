@@ -192,6 +192,21 @@ static void lower_irq(struct edu *e, uint32_t bits)
  * threads left.  While they have work outstanding it looks every
  * millisecond, otherwise every 100 ms.
  */
+/*
+ * Drivers probe the device after START, and one may read it in probe: serve
+ * it until the probe is over, so the address printed is of a device that
+ * is on the bus, with its driver if one wanted it.
+ */
+static int wait_probed(struct edu *e)
+{
+	int ret;
+
+	do
+		ret = pciem_wait_probed(e->d, 100);
+	while (!stop && (ret == -ETIMEDOUT || ret == -EINTR));
+	return ret < 0 && !stop ? ret : 0;
+}
+
 static int serve(struct edu *e)
 {
 	unsigned int n;
@@ -449,12 +464,11 @@ static void *dma_thread(void *arg)
 	return NULL;
 }
 
-static int setup(struct edu *e, bool attach)
+static int setup(struct edu *e, bool attach, uint16_t subsys_vendor, uint16_t subsys_device)
 {
 	const struct pciem_config_space ids = {
 		.vendor_id = 0x1234, .device_id = 0x11e8,
-		/* What QEMU gives every device that does not choose its own. */
-		.subsys_vendor_id = 0x1af4, .subsys_device_id = 0x1100,
+		.subsys_vendor_id = subsys_vendor, .subsys_device_id = subsys_device,
 		.revision = 0x10,
 		.class_code = { 0x00, 0xff, 0x00 },	/* PCI_CLASS_OTHERS: 00ff */
 	};
@@ -477,16 +491,21 @@ static int setup(struct edu *e, bool attach)
 }
 
 static const char usage[] =
-	"usage: pciem-edu [--attach]\n"
+	"usage: pciem-edu [--attach] [--subsystem VENDOR:DEVICE]\n"
 	"  QEMU's edu device (1234:11e8) on pciem; runs until SIGINT/SIGTERM and\n"
-	"  prints the device's PCI address once it is on the bus.\n"
-	"  --attach   join an existing bus (pciem.ko's pciem_attach_bus) instead of\n"
-	"             a host bridge of its own\n";
+	"  prints the device's PCI address once it is on the bus and drivers have\n"
+	"  probed it.\n"
+	"  --attach     join an existing bus (pciem.ko's pciem_attach_bus) instead\n"
+	"               of a host bridge of its own\n"
+	"  --subsystem  subsystem IDs in hex (default 1af4:1100, what QEMU gives\n"
+	"               a device that does not choose its own), e.g. for a driver\n"
+	"               to match this edu and not QEMU's\n";
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "attach", no_argument, NULL, 'a' },
+		{ "subsystem", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -494,6 +513,7 @@ int main(int argc, char **argv)
 	pthread_condattr_t ca;
 	pthread_t fact_tid, dma_tid;
 	sigset_t block, old;
+	unsigned int subsys_vendor = 0x1af4, subsys_device = 0x1100;
 	bool attach = false;
 	struct edu *e;
 	char addr[32];
@@ -504,6 +524,17 @@ int main(int argc, char **argv)
 		case 'a':
 			attach = true;
 			break;
+		case 's': {
+			char end;
+
+			if (sscanf(optarg, "%x:%x%c", &subsys_vendor, &subsys_device, &end) != 2 ||
+			    subsys_vendor > 0xffff || subsys_device > 0xffff) {
+				fprintf(stderr, "pciem-edu: --subsystem %s: expected VENDOR:DEVICE in hex\n",
+					optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
@@ -527,7 +558,7 @@ int main(int argc, char **argv)
 	pthread_cond_init(&e->fact_cond, &ca);
 	pthread_cond_init(&e->dma_cond, &ca);
 	pthread_condattr_destroy(&ca);
-	if (setup(e, attach) < 0) {
+	if (setup(e, attach, subsys_vendor, subsys_device) < 0) {
 		pciem_destroy(e->d);
 		return 1;
 	}
@@ -548,6 +579,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	ret = pciem_start(e->d);
+	if (ret == 0)
+		ret = wait_probed(e);
 	if (ret == 0)
 		ret = pciem_address(e->d, addr, sizeof(addr));
 	if (ret == 0) {

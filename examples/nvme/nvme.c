@@ -1916,7 +1916,15 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	ret = pciem_start(c->d);
-	if (ret == 0)
+	/* Serve the nvme driver's probe (it enables the controller) before printing. */
+	while (ret >= 0 && !stop_requested) {
+		ret = pciem_wait_probed(c->d, 100);
+		if (ret >= 0)
+			break;
+		if (ret == -ETIMEDOUT || ret == -EINTR)
+			ret = 0;
+	}
+	if (ret >= 0)
 		ret = pciem_address(c->d, c->addr, sizeof(c->addr));
 	if (ret == 0) {
 		printf("%s\n", c->addr);

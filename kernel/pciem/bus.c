@@ -279,7 +279,7 @@ static int vbus_add(struct pciem_device *dev)
 		goto err_bus;
 	pciem_irq_attach(dev);
 	pciem_dma_ops_attach(dev);
-	pci_bus_add_devices(bus);
+	queue_work(system_unbound_wq, &dev->add_work);
 	return 0;
 
 err_bus:
@@ -458,7 +458,7 @@ static int abus_add(struct pciem_device *dev)
 		goto err_dev;
 	pciem_irq_attach(dev);
 	pciem_dma_ops_attach(dev);
-	pci_bus_add_device(dev->pdev);
+	queue_work(system_unbound_wq, &dev->add_work);
 	return 0;
 
 err_dev:
@@ -489,10 +489,43 @@ static void abus_remove(struct pciem_device *dev)
 
 /* ---- entry points -------------------------------------------------------- */
 
+/*
+ * After START has returned: the function goes on the bus (sysfs, procfs)
+ * and drivers probe it, in this work item and not in the emulator's
+ * thread, which must be free to answer a driver that reads its device in
+ * probe (nvme does, since Linux 6.3).  Unless the PCI core removed the
+ * function in the meantime: then there is nothing to add.
+ */
+static void pciem_bus_add_work(struct work_struct *work)
+{
+	struct pciem_device *dev = container_of(work, struct pciem_device, add_work);
+	struct pci_dev *pdev;
+
+	pci_lock_rescan_remove();
+	pdev = dev->pdev;
+	/*
+	 * A rescan (echo 1 > /sys/bus/pci/rescan) since START may have added
+	 * it already: pci_bus_add_devices() skips what is added, and
+	 * pci_bus_add_device() sets match_driver (there is no public "added"
+	 * flag), which must not run twice.
+	 */
+	if (pdev && !READ_ONCE(dev->removed)) {
+		if (!dev->abus)
+			pci_bus_add_devices(dev->bus);
+		else if (!pdev->match_driver)
+			pci_bus_add_device(pdev);
+	}
+	pci_unlock_rescan_remove();
+	/* No driver took it (a bound one has been reported by the notifier). */
+	if (pdev && !READ_ONCE(pdev->dev.driver) && !READ_ONCE(dev->removed))
+		pciem_events_driver(dev, false);
+}
+
 int pciem_bus_add(struct pciem_device *dev)
 {
 	int ret;
 
+	INIT_WORK(&dev->add_work, pciem_bus_add_work);
 	mutex_lock(&topology_lock);
 	pci_lock_rescan_remove();
 	if (dev->bus_mode == PCIEM_CREATE_FLAG_BUS_MODE_ATTACH)
@@ -531,6 +564,12 @@ void pciem_bus_remove(struct pciem_device *dev)
 
 	if (pdev && READ_ONCE(dev->dead) && !READ_ONCE(dev->removed))
 		surprise_removal(dev);
+	/*
+	 * A probe in progress ends first: against a dead emulator its reads
+	 * return all ones at once, and its waits end with its driver's
+	 * timeouts.  The work takes no lock we hold (dev->lock is ours).
+	 */
+	cancel_work_sync(&dev->add_work);
 	mutex_lock(&topology_lock);
 	pci_lock_rescan_remove();
 	if (dev->abus)
@@ -547,7 +586,9 @@ void pciem_bus_remove(struct pciem_device *dev)
 /*
  * Which started function is @pdev, if it is one of ours?  Called under
  * pci_lock_rescan_remove(), which pciem_bus_add() and pciem_bus_remove()
- * hold while they change what this looks at.
+ * hold while they change what this looks at, or with @pdev's device lock
+ * held (a driver binding or unbinding), which pciem_bus_remove() waits
+ * for before it lets go of the function.
  */
 static struct pciem_device *pciem_function_of(struct pci_dev *pdev)
 {
@@ -578,8 +619,19 @@ static int pciem_bus_notify(struct notifier_block *nb, unsigned long action, voi
 	struct pci_dev *pdev = to_pci_dev(data);
 	struct pciem_device *dev;
 
-	if (action != BUS_NOTIFY_DEL_DEVICE)
+	switch (action) {
+	case BUS_NOTIFY_BOUND_DRIVER:
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+	case BUS_NOTIFY_DRIVER_NOT_BOUND:
+		dev = pciem_function_of(pdev);
+		if (dev && !READ_ONCE(dev->removed) && !READ_ONCE(dev->dead))
+			pciem_events_driver(dev, action == BUS_NOTIFY_BOUND_DRIVER);
 		return NOTIFY_DONE;
+	case BUS_NOTIFY_DEL_DEVICE:
+		break;
+	default:
+		return NOTIFY_DONE;
+	}
 	dev = pciem_function_of(pdev);
 	if (!dev || READ_ONCE(dev->removed))
 		return NOTIFY_DONE;

@@ -765,6 +765,18 @@ void pciem_events_removed(struct pciem_device *dev)
 	notify(dev);
 }
 
+/*
+ * A driver bound to the function (@bound) or left it, or the first probe
+ * after START found none.  Not waited for, like REMOVED: it is sent from
+ * the driver core's notifier, with the device locked.
+ */
+void pciem_events_driver(struct pciem_device *dev, bool bound)
+{
+	if (!try_push(dev, PCIEM_EVENT_DRIVER, 0, 0, 0, bound, NULL, false))
+		count_drop(dev);
+	notify(dev);
+}
+
 int pciem_events_set_eventfd(struct pciem_device *dev, int fd)
 {
 	struct eventfd_ctx *ctx = NULL, *old;

@@ -147,6 +147,12 @@ struct pciem_device {
 	struct pci_sysdata sysdata;	/* virtual host bridge's sysdata */
 	struct resource busn;		/* virtual host bridge's bus number */
 	struct pciem_attach_bus *abus;	/* attach mode: the bus we joined */
+	/*
+	 * Adds the function to the bus, so drivers probe it, after START has
+	 * returned: a driver that talks to its device in probe needs the
+	 * emulator serving already.  Cancelled by pciem_bus_remove().
+	 */
+	struct work_struct add_work;
 
 	struct pciem_events ev;
 	struct pciem_irqs irqs;
@@ -211,6 +217,7 @@ u64 pciem_event_push(struct pciem_device *dev, u32 type, u32 bar, u64 offset, u3
 int pciem_event_push_mmio(struct pciem_device *dev, u32 bar, u64 offset, u32 size, u64 data);
 bool pciem_events_pending(struct pciem_device *dev);
 void pciem_events_removed(struct pciem_device *dev);
+void pciem_events_driver(struct pciem_device *dev, bool bound);
 int pciem_sync_read_step(struct pciem_device *dev, u32 bar, u64 offset, u32 size,
 			 unsigned long ip, unsigned long addr, bool spinning, u64 *val);
 void pciem_events_seen(struct pciem_device *dev);

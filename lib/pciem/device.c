@@ -27,6 +27,7 @@ int pciem_create(struct pciem_dev **out, uint32_t bus_mode)
 	if (!d)
 		return -ENOMEM;
 	d->instance_fd = -1;
+	d->driver = -1;
 	d->fd = open(PCIEM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (d->fd < 0) {
 		ret = -errno;

@@ -3,6 +3,7 @@
  * dispatch.c - handlers for BAR ranges and events, and the event loop.
  */
 #include <errno.h>
+#include <time.h>
 
 #include "pciem.h"
 #include "internal.h"
@@ -22,7 +23,7 @@ int pciem_on_bar(struct pciem_dev *d, unsigned int bar, uint64_t off, uint64_t l
 
 int pciem_on_event(struct pciem_dev *d, uint32_t type, pciem_event_fn fn, void *opaque)
 {
-	if (!d || type > PCIEM_EVENT_REMOVED || type == PCIEM_EVENT_MMIO_READ ||
+	if (!d || type > PCIEM_EVENT_DRIVER || type == PCIEM_EVENT_MMIO_READ ||
 	    type == PCIEM_EVENT_MMIO_WRITE)
 		return -EINVAL;
 	d->on_event[type] = fn;
@@ -60,8 +61,11 @@ static int handle(struct pciem_dev *d, const struct pciem_event *ev)
 		if (r && r->wr)
 			r->wr(r->opaque, ev->bar, ev->offset - r->off, ev->size, ev->data);
 		return 0;
+	case PCIEM_EVENT_DRIVER:
+		d->driver = ev->data != 0;
+		/* fall through */
 	default:
-		if (ev->type <= PCIEM_EVENT_REMOVED && d->on_event[ev->type])
+		if (ev->type <= PCIEM_EVENT_DRIVER && d->on_event[ev->type])
 			d->on_event[ev->type](d->on_event_opaque[ev->type], ev);
 		return 0;
 	}
@@ -90,6 +94,35 @@ int pciem_dispatch(struct pciem_dev *d, int timeout_ms)
 		ret = pciem_wait_event_peek(d, &ev, 0, false);
 	}
 	return ret < 0 ? ret : n;
+}
+
+int pciem_wait_probed(struct pciem_dev *d, int timeout_ms)
+{
+	struct timespec now, end;
+	int ret, left = timeout_ms;
+
+	if (!d)
+		return -EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += timeout_ms / 1000;
+	end.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (end.tv_nsec >= 1000000000) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000;
+	}
+	while (d->driver < 0) {
+		if (timeout_ms >= 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			left = (int)((end.tv_sec - now.tv_sec) * 1000 +
+				     (end.tv_nsec - now.tv_nsec) / 1000000);
+			if (left <= 0)
+				return -ETIMEDOUT;
+		}
+		ret = pciem_dispatch(d, timeout_ms < 0 || left > 100 ? 100 : left);
+		if (ret < 0)
+			return ret;
+	}
+	return d->driver;
 }
 
 int pciem_run(struct pciem_dev *d)

@@ -30,9 +30,10 @@ struct pciem_dev {
 	/* Handlers (dispatch.c). */
 	struct pciem_range ranges[PCIEM_MAX_RANGES];
 	unsigned int nranges;
-	pciem_event_fn on_event[PCIEM_EVENT_REMOVED + 1];
-	void *on_event_opaque[PCIEM_EVENT_REMOVED + 1];
+	pciem_event_fn on_event[PCIEM_EVENT_DRIVER + 1];
+	void *on_event_opaque[PCIEM_EVENT_DRIVER + 1];
 	volatile int stop;
+	int driver;			/* last PCIEM_EVENT_DRIVER's data; -1: none yet */
 };
 
 int pciem_peek_event(struct pciem_dev *d, struct pciem_event *ev);

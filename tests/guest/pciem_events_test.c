@@ -6,7 +6,8 @@
  * CONFIG_READ / CONFIG_WRITE events when asked for, an FLR produces RESET,
  * seq numbers increase by one per event, poll() and the eventfd wake the
  * emulator, a full ring holds producers back and counts what it finally has
- * to drop, and a consumer that keeps up loses nothing.
+ * to drop, and a consumer that keeps up loses nothing.  DRIVER events say
+ * how the probe after START went and when a driver binds and unbinds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -76,6 +77,40 @@ static void set_param(const char *name, const char *value)
 	close(fd);
 }
 
+static void sysfs_write(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+		die(path, -errno);
+	close(fd);
+}
+
+/* The next DRIVER event within a second, skipping others; -1 if none. */
+static int next_driver_event(void)
+{
+	struct pciem_event ev;
+
+	while (pciem_wait_event(dev, &ev, 1000) == 1)
+		if (ev.type == PCIEM_EVENT_DRIVER)
+			return (int)ev.data;
+	return -1;
+}
+
+/* uio_pci_generic (loaded by the script) binds, then unbinds. */
+static void test_driver_events(const char *addr)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override", addr);
+	sysfs_write(path, "uio_pci_generic");
+	sysfs_write("/sys/bus/pci/drivers_probe", addr);
+	CHECK(next_driver_event() == 1, "DRIVER 1 after a bind");
+	sysfs_write("/sys/bus/pci/drivers/uio_pci_generic/unbind", addr);
+	CHECK(next_driver_event() == 0, "DRIVER 0 after an unbind");
+	sysfs_write(path, "\n");
+}
+
 static atomic_int stop_consumer;
 static atomic_long consumed, gaps;
 
@@ -116,6 +151,9 @@ int main(void)
 	    (ret = pciem_add_pcie(dev)) || (ret = pciem_register(dev)) ||
 	    (ret = pciem_start(dev)) || (ret = pciem_address(dev, addr, sizeof(addr))))
 		die("set up", ret);
+	/* No driver wants 1b36:00e1: the first probe reports none. */
+	CHECK(pciem_wait_probed(dev, 10000) == 0, "DRIVER 0 after START");
+	test_driver_events(addr);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", addr);
 	cfg_fd = open(path, O_RDWR);
 	if (cfg_fd < 0)

@@ -324,6 +324,14 @@ static int cmd_create(int argc, char **argv)
 		fprintf(stderr, "pciemctl: start: %s\n", pciem_strerror(ret));
 		goto fail;
 	}
+	/* Serve the drivers' probe; the address is printed once it is over. */
+	do
+		ret = pciem_wait_probed(d, 100);
+	while (!stop && (ret == -ETIMEDOUT || ret == -EINTR));
+	if (ret < 0 && !stop) {
+		fprintf(stderr, "pciemctl: waiting for the probe: %s\n", pciem_strerror(ret));
+		goto fail;
+	}
 	ret = pciem_address(d, addr, sizeof(addr));
 	if (ret < 0) {
 		fprintf(stderr, "pciemctl: address: %s\n", pciem_strerror(ret));

@@ -4,9 +4,11 @@
  * command, so that QEMU's "-device edu" and pciem-edu (examples/edu) can be
  * held to the same checks in the same VM (tests/guest/20-edu).
  *
- * It binds only where it is told to: its ID table is empty, so it takes a
- * device only through driver_override (QEMU's edu is in the VM and other
- * tests give it to vfio-pci).  Each bound device gets
+ * It binds only where it is told to: through driver_override (QEMU's edu
+ * is in the VM and other tests give it to vfio-pci), or by ID to an edu
+ * with subsystem 1234:5ed0, which QEMU's edu does not have.  Like a real driver it checks in
+ * probe that the device is alive: the identification register reads
+ * 0x010000ed and the liveness register returns the inverse of a write.  Each bound device gets
  * /sys/kernel/debug/edu_test/<address>: write one command, read back the
  * result line (a failed command fails the write with its errno).
  *
@@ -71,6 +73,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+
+#include "compat.h"	/* kernel/pciem/compat.h */
 
 #define EDU_ID		0x010000ed
 #define R_ID		0x00
@@ -160,7 +164,7 @@ static long et_irq_setup(struct et_dev *et, const char *mode, bool threaded, boo
 		return 0;
 	}
 	if (!strcmp(mode, "intx")) {
-		ret = pci_alloc_irq_vectors(et->pdev, 1, 1, PCI_IRQ_LEGACY);
+		ret = pci_alloc_irq_vectors(et->pdev, 1, 1, PCI_IRQ_INTX);
 		if (ret < 0)
 			return ret;
 		et->mode = MODE_INTX;
@@ -560,6 +564,7 @@ static const struct file_operations et_fops = {
 static int et_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct et_dev *et;
+	u32 ident, live;
 	int ret;
 
 	if (pdev->vendor != 0x1234 || pdev->device != 0x11e8)
@@ -580,6 +585,14 @@ static int et_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	pci_set_master(pdev);
 	et->pdev = pdev;
 	et->bar = pcim_iomap_table(pdev)[0];
+	ident = readl(et->bar + 0x00);
+	writel(0x5eed1234, et->bar + 0x04);
+	live = readl(et->bar + 0x04);
+	if (ident != 0x010000ed || live != ~0x5eed1234u) {
+		pci_err(pdev, "edu_test: device not alive (identification %#x, liveness %#x)\n",
+			ident, live);
+		return -EIO;
+	}
 	et->len = pci_resource_len(pdev, 0);
 	et->buf = dma_alloc_coherent(&pdev->dev, BUF_SIZE, &et->iova, GFP_KERNEL);
 	if (!et->buf)
@@ -605,8 +618,13 @@ static void et_remove(struct pci_dev *pdev)
 	dma_free_coherent(&pdev->dev, BUF_SIZE, et->buf, et->iova);
 }
 
-/* Nothing matches by ID: devices are handed over with driver_override. */
+/*
+ * Only an edu with subsystem 1234:5ed0 (pciem-edu --subsystem 1234:5ed0)
+ * matches by ID, and is probed the moment it is on the bus; every other
+ * edu, QEMU's (1af4:1100) included, is handed over with driver_override.
+ */
 static const struct pci_device_id et_ids[] = {
+	{ PCI_DEVICE_SUB(0x1234, 0x11e8, 0x1234, 0x5ed0) },
 	{ }
 };
 
