@@ -740,3 +740,5 @@ module_exit(pciem_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Emulated PCIe devices implemented in userspace");
+/* What the test suite runs on (docs/ARCHITECTURE.md, "Kernels"). */
+MODULE_INFO(supported_kernels, "x86-64; Linux 6.1 and 6.12 (tested: Debian 12's kernels)");

@@ -54,6 +54,7 @@
 #include <linux/sched/task_stack.h>	/* current_pt_regs() */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vfio_pci_core.h>
 #include <asm/pgtable.h>
 #include <asm/ptrace.h>
 #include <asm/trapnr.h>
@@ -109,6 +110,17 @@ static struct trap_bar *find_bar(phys_addr_t phys, u64 len)
 	return NULL;
 }
 
+/* Does [phys, phys + len) touch a traced BAR?  (rcu_read_lock held) */
+static bool overlaps_traced(phys_addr_t phys, u64 len)
+{
+	struct trap_bar *tb;
+
+	list_for_each_entry_rcu(tb, &trap_bars, node)
+		if (phys < tb->phys + tb->size && tb->phys < phys + len)
+			return true;
+	return false;
+}
+
 static struct trap_map *find_map(unsigned long va)
 {
 	struct trap_map *m;
@@ -121,61 +133,43 @@ static struct trap_map *find_map(unsigned long va)
 
 /* ---- creating and removing mappings --------------------------------------- */
 
-/* The task mapping a traced range with small pages (small_lock held). */
-static DEFINE_MUTEX(small_lock);
-static struct task_struct *small_task;
-
-/* Its kprobe knows where ioremap_page_range() is (not exported to modules). */
-static struct kprobe kp_ioremap;
-
-#define ENDBR64 0xfa1e0ff3	/* f3 0f 1e fa: an IBT kernel's function entry */
-
 /*
- * The function's own address: on a kernel built for IBT the probe sits just
- * past the ENDBR64 that begins the function, and an indirect call must land
- * on that ENDBR64.
+ * A huge entry (2 MiB, 1 GiB) cannot be made to trap page by page, and
+ * ioremap makes one wherever a mapping covers a whole aligned block.  It
+ * tries pmd_set_huge()/pud_set_huge() first and falls back to 4 KiB PTEs
+ * when they return 0: for a block of a traced BAR they do, always (so
+ * the fallback PTEs carry the trapping protection ioremap_pre() set).  The
+ * same on 6.1 and 6.12, where ioremap_page_range() can no longer be called
+ * on part of its area to the same end.
  */
-static void *probed_function(const struct kprobe *kp)
+static noinline int no_huge_entry(void)
 {
-	u32 before;
-
-	if (!copy_from_kernel_nofault(&before, kp->addr - 4, sizeof(before)) &&
-	    before == ENDBR64)
-		return kp->addr - 4;
-	return kp->addr;
+	return 0;
 }
 
-/*
- * Runs in ioremap_page_range()'s place, with its arguments (the kprobe sent
- * execution here at its first instruction; @prot already traps): the same
- * mapping, with 4 KiB pages.  ioremap_page_range() itself does it, called
- * so that no call covers a whole 2 MiB block (each block in two calls, the
- * last page on its own); ioremap_pre() lets these calls through as they are.
- * It is called through the address its kprobe resolved.
- */
-static noinline int ioremap_small_pages(unsigned long addr, unsigned long end,
-					phys_addr_t phys, pgprot_t prot)
+/* pmd_set_huge(pmd, phys, prot) / pud_set_huge(pud, phys, prot) */
+static int set_huge_pre(struct kprobe *kp, struct pt_regs *regs, u64 size)
 {
-	int (*map)(unsigned long addr, unsigned long end, phys_addr_t phys, pgprot_t prot) =
-		probed_function(&kp_ioremap);
-	unsigned long a, next;
-	int ret = 0;
+	phys_addr_t phys = regs->si;
+	bool traced;
 
-	mutex_lock(&small_lock);
-	WRITE_ONCE(small_task, current);
-	for (a = addr; a < end && !ret; a = next) {
-		next = min(ALIGN(a + 1, PMD_SIZE), end);
-		if (next - a == PMD_SIZE) {
-			ret = map(a, next - PAGE_SIZE, phys + (a - addr), prot);
-			if (!ret)
-				ret = map(next - PAGE_SIZE, next, phys + (next - PAGE_SIZE - addr), prot);
-		} else {
-			ret = map(a, next, phys + (a - addr), prot);
-		}
-	}
-	WRITE_ONCE(small_task, NULL);
-	mutex_unlock(&small_lock);
-	return ret;
+	rcu_read_lock();
+	traced = overlaps_traced(phys, size);
+	rcu_read_unlock();
+	if (!traced)
+		return 0;
+	regs->ip = (unsigned long)no_huge_entry;
+	return 1;
+}
+
+static int pmd_set_huge_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	return set_huge_pre(kp, regs, PMD_SIZE);
+}
+
+static int pud_set_huge_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	return set_huge_pre(kp, regs, PUD_SIZE);
 }
 
 /*
@@ -192,7 +186,7 @@ static int ioremap_pre(struct kprobe *kp, struct pt_regs *regs)
 	unsigned long flags;
 	pgprotval_t prot;
 
-	if (end <= addr || READ_ONCE(small_task) == current)
+	if (end <= addr)
 		return 0;
 	rcu_read_lock();
 	tb = find_bar(phys, end - addr);
@@ -212,8 +206,14 @@ static int ioremap_pre(struct kprobe *kp, struct pt_regs *regs)
 	m->tb = tb;
 
 	prot = regs->cx;
+	/*
+	 * Not present: every access faults.  PROTNONE (the bit _PAGE_GLOBAL
+	 * shares) keeps such a PTE "present" to the kernel's own page table
+	 * code, as it is when ioremap's protection has _PAGE_GLOBAL: under
+	 * PTI it has not, and iounmap would warn about each page.
+	 */
 	if (tb->flags & PCIEM_TRACE_READS)
-		prot &= ~_PAGE_PRESENT;	/* reads and writes fault */
+		prot = (prot & ~_PAGE_PRESENT) | _PAGE_PROTNONE;	/* reads and writes fault */
 	else
 		prot &= ~_PAGE_RW;	/* writes fault */
 	regs->cx = prot;
@@ -222,16 +222,6 @@ static int ioremap_pre(struct kprobe *kp, struct pt_regs *regs)
 	raw_spin_lock_irqsave(&trap_lock, flags);
 	list_add_rcu(&m->node, &trap_maps);
 	raw_spin_unlock_irqrestore(&trap_lock, flags);
-	/*
-	 * A range ioremap could map with 2 MiB pages (at least that long,
-	 * virtual and physical addresses aligned): a huge entry cannot be
-	 * made to trap, so it is mapped with 4 KiB pages instead, after this
-	 * handler (which may not sleep) has returned.
-	 */
-	if (end - addr >= PMD_SIZE && IS_ALIGNED(addr, PMD_SIZE) && IS_ALIGNED(phys, PMD_SIZE)) {
-		regs->ip = (unsigned long)ioremap_small_pages;
-		return 1;
-	}
 	return 0;
 }
 
@@ -577,16 +567,16 @@ static int emulate(struct pt_regs *regs, unsigned long addr, const struct access
 /* ---- userspace mappings through VFIO ---------------------------------------- */
 
 /*
- * A user process (a VFIO userspace driver) maps a BAR through vfio-pci,
- * whose fault handler fills the whole VMA with PTEs on the first access.
- * For a traced BAR pciem takes that fault handler's place: it emulates the
- * faulting user instruction, advances the user's RIP and reports "no page",
- * so no PTE is ever installed and every access comes back here.  A read
- * waiting for the emulator simply leaves RIP alone: the user instruction
- * faults again, and the process is preemptible in between.
+ * A user process (a VFIO userspace driver) maps a BAR through vfio-pci.  For
+ * a traced BAR pciem's fault handler takes the place of vfio's (see
+ * vfio_mmap_ret() below): it emulates the faulting user instruction,
+ * advances the user's RIP and reports "no page", so no PTE is ever
+ * installed and every access comes back here.  A read waiting for the
+ * emulator simply leaves RIP alone: the user instruction faults again, and
+ * the process is preemptible in between.
  */
 
-/* The BAR behind a user address of this VFIO mapping, or NULL. */
+/* The BAR behind a user address of a taken-over mapping, or NULL. */
 static struct trap_bar *resolve_user(struct vm_area_struct *vma, unsigned long va,
 				     unsigned int width, u64 *off)
 {
@@ -600,17 +590,6 @@ static struct trap_bar *resolve_user(struct vm_area_struct *vma, unsigned long v
 	if (tb)
 		*off = phys - tb->phys;
 	return tb;
-}
-
-/* vfio_pci_mmap_fault() returns one of these instead, when the page was ours. */
-static noinline vm_fault_t user_fault_done(void)
-{
-	return VM_FAULT_NOPAGE;
-}
-
-static noinline vm_fault_t user_fault_bad(void)
-{
-	return VM_FAULT_SIGBUS;
 }
 
 /*
@@ -640,23 +619,6 @@ static vm_fault_t user_fault(struct vm_fault *vmf)
 static phys_addr_t user_phys(struct vm_area_struct *vma, unsigned long addr)
 {
 	return ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
-}
-
-/* vfio_pci_mmap_fault(vmf) */
-static int vfio_fault_pre(struct kprobe *kp, struct pt_regs *kregs)
-{
-	struct vm_fault *vmf = (struct vm_fault *)kregs->di;
-	vm_fault_t ret;
-
-	rcu_read_lock();
-	if (!find_bar(user_phys(vmf->vma, vmf->real_address), 1)) {
-		rcu_read_unlock();
-		return 0;	/* not a traced BAR: vfio maps it as usual */
-	}
-	ret = user_fault(vmf);
-	rcu_read_unlock();
-	kregs->ip = (unsigned long)(ret == VM_FAULT_NOPAGE ? user_fault_done : user_fault_bad);
-	return 1;
 }
 
 /* ---- other userspace mappings: sysfs resourceN, /dev/pci ---------------------- */
@@ -718,16 +680,6 @@ static noinline int remap_refused(void)
 	return -EINVAL;
 }
 
-static bool overlaps_traced(phys_addr_t phys, u64 len)
-{
-	struct trap_bar *tb;
-
-	list_for_each_entry_rcu(tb, &trap_bars, node)
-		if (phys < tb->phys + tb->size && tb->phys < phys + len)
-			return true;
-	return false;
-}
-
 /* remap_pfn_range(vma, addr, pfn, size, prot) */
 static int remap_pre(struct kprobe *kp, struct pt_regs *kregs)
 {
@@ -779,27 +731,98 @@ static bool on_ftrace(const struct kprobe *kp)
 	return kp->flags & KPROBE_FLAG_FTRACE;
 }
 
-static struct kprobe kp_vfio = {
-	.symbol_name = "vfio_pci_mmap_fault",
-	.pre_handler = vfio_fault_pre,
+/*
+ * vfio_pci_core_mmap(core_vdev, vma): exported, with the same arguments
+ * from Linux 5.15 on, while the fault path behind it changed (6.1:
+ * vfio_pci_mmap_fault() with vm_pgoff rewritten to the BAR's pfn; 6.10:
+ * vm_pgoff left as the file offset, unmap_mapping_range(); 6.12: a
+ * huge_fault handler that may map 2 MiB or 1 GiB at once).  pciem acts at
+ * its return, before any fault: a mapping of a traced BAR gets pciem's own
+ * fault handler (no huge_fault, so only 4 KiB faults) and vm_pgoff = the
+ * BAR's pfn, as for sysfs above; vfio never sees a fault on it.  A mapping
+ * that only partly covers a traced BAR fails with EINVAL.
+ */
+struct vfio_mmap_call {
+	struct vm_area_struct *vma;
+	phys_addr_t phys;		/* of the mapping's first byte; 0: not a BAR */
+};
+
+static int vfio_mmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vfio_mmap_call *call = (struct vfio_mmap_call *)ri->data;
+	struct vfio_device *core_vdev = (struct vfio_device *)regs->di;
+	struct vm_area_struct *vma = (struct vm_area_struct *)regs->si;
+	struct pci_dev *pdev;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	unsigned int index = VFIO_PCI_OFFSET_TO_INDEX(off);
+
+	call->vma = vma;
+	call->phys = 0;
+	if (index > PCI_STD_RESOURCE_END)
+		return 0;
+	pdev = container_of(core_vdev, struct vfio_pci_core_device, vdev)->pdev;
+	if (pci_resource_len(pdev, index))
+		call->phys = pci_resource_start(pdev, index) + (off & VFIO_PCI_OFFSET_MASK);
+	return 0;
+}
+
+static int vfio_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct vfio_mmap_call *call = (struct vfio_mmap_call *)ri->data;
+	struct vm_area_struct *vma = call->vma;
+	u64 len = vma->vm_end - vma->vm_start;
+	bool whole, any;
+
+	if (regs_return_value(regs) || !call->phys)
+		return 0;
+	rcu_read_lock();
+	any = overlaps_traced(call->phys, len);
+	whole = any && find_bar(call->phys, len);
+	rcu_read_unlock();
+	if (!any)
+		return 0;
+	if (!whole) {
+		pr_warn_ratelimited("%s[%d]: refusing a VFIO mapping of %#llx (%#llx bytes) that is partly in a traced BAR\n",
+				    current->comm, task_pid_nr(current),
+				    (unsigned long long)call->phys, len);
+		regs_set_return_value(regs, -EINVAL);
+		return 0;
+	}
+	vma->vm_pgoff = PHYS_PFN(call->phys);	/* user_phys() */
+	pciem_vma_set_io(vma);
+	vma->vm_ops = &bar_vma_ops;
+	__module_get(THIS_MODULE);	/* put by bar_vma_close() */
+	return 0;
+}
+
+static struct kretprobe krp_vfio = {
+	.kp.symbol_name = "vfio_pci_core_mmap",
+	.entry_handler = vfio_mmap_entry,
+	.handler = vfio_mmap_ret,
+	.data_size = sizeof(struct vfio_mmap_call),
+	.maxactive = 64,
 };
 
 static DEFINE_MUTEX(vfio_hook_lock);
 static bool vfio_hooked;
 
-/* vfio-pci-core is a module of its own: hook it whenever it is there. */
-static void vfio_hook(void)
+/*
+ * vfio-pci-core is a module of its own: hook it whenever it is there.
+ * @loaded: it has just been loaded (else it may simply not be there yet).
+ */
+static void vfio_hook(bool loaded)
 {
 	mutex_lock(&vfio_hook_lock);
 	if (!vfio_hooked) {
-		kp_vfio.addr = NULL;
-		kp_vfio.flags = 0;
-		vfio_hooked = !register_kprobe(&kp_vfio);
-		if (vfio_hooked && !on_ftrace(&kp_vfio)) {
-			unregister_kprobe(&kp_vfio);
-			vfio_hooked = false;
-			pr_warn_once("vfio_pci_mmap_fault is not probed on ftrace; userspace drivers' BAR mappings are not trapped\n");
-		}
+		int ret;
+
+		krp_vfio.kp.addr = NULL;
+		krp_vfio.kp.flags = 0;
+		ret = register_kretprobe(&krp_vfio);
+		vfio_hooked = !ret;
+		if (ret && (loaded || ret != -ENOENT))
+			pr_warn_once("cannot hook vfio_pci_core_mmap (%d); VFIO mappings of traced BARs are not trapped\n",
+				     ret);
 	}
 	mutex_unlock(&vfio_hook_lock);
 }
@@ -808,7 +831,7 @@ static void vfio_unhook(void)
 {
 	mutex_lock(&vfio_hook_lock);
 	if (vfio_hooked)
-		unregister_kprobe(&kp_vfio);
+		unregister_kretprobe(&krp_vfio);
 	vfio_hooked = false;
 	mutex_unlock(&vfio_hook_lock);
 }
@@ -820,7 +843,7 @@ static int vfio_module_event(struct notifier_block *nb, unsigned long action, vo
 	if (strcmp(mod->name, "vfio_pci_core"))
 		return NOTIFY_DONE;
 	if (action == MODULE_STATE_LIVE)
-		vfio_hook();
+		vfio_hook(true);
 	else if (action == MODULE_STATE_GOING)
 		vfio_unhook();
 	return NOTIFY_OK;
@@ -890,7 +913,19 @@ static struct kprobe kp_remap = {
 	.pre_handler = remap_pre,
 };
 
-static struct kprobe *hooks[] = { &kp_fixup, &kp_iounmap, &kp_ioremap, &kp_remap };
+static struct kprobe kp_pmd_huge = {
+	.symbol_name = "pmd_set_huge",
+	.pre_handler = pmd_set_huge_pre,
+};
+
+static struct kprobe kp_pud_huge = {
+	.symbol_name = "pud_set_huge",
+	.pre_handler = pud_set_huge_pre,
+};
+
+static struct kprobe *hooks[] = {
+	&kp_fixup, &kp_iounmap, &kp_pmd_huge, &kp_pud_huge, &kp_ioremap, &kp_remap,
+};
 
 /* ---- traced BARs ---------------------------------------------------------- */
 
@@ -1039,7 +1074,7 @@ int pciem_trap_init(void)
 	}
 	hooks_ready = true;
 	register_module_notifier(&vfio_module_nb);
-	vfio_hook();	/* fails quietly while vfio-pci-core is not loaded */
+	vfio_hook(false);	/* fails quietly while vfio-pci-core is not loaded */
 	return 0;
 }
 
