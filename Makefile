@@ -25,14 +25,17 @@ INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 
 # Kernel build directory.  The test VM (check, demo, guest, guest-payload)
-# needs modules built for its kernel: the newest Debian headers, whose kernel
-# the VM boots.  Otherwise the running kernel's build directory when it has
+# needs modules built for the kernel it boots, which PCIEM_GUEST_KERNEL
+# names: 6.1 (default), 6.12 or debug (vm/guest-kdir.sh).  Otherwise the running kernel's build directory when it has
 # one, else the newest Debian linux-headers-*-amd64 under /usr/src.
 ifneq ($(filter check demo guest guest-payload fuzz,$(MAKECMDGOALS)),)
 KDIR ?= $(shell vm/guest-kdir.sh)
 endif
 KDIR ?= $(shell scripts/find-kdir.sh)
 KVER  = $(shell scripts/kernel-release.sh $(KDIR))
+
+# The release, for DKMS's /usr/src/pciem-$(VERSION) (libpciem's soname is its own).
+VERSION := 0.1.0
 
 BUILD   := $(CURDIR)/build
 CC      ?= cc
@@ -55,7 +58,7 @@ INSTALL_MANS  :=	# man pages (source paths); section taken from the suffix
 PKGCONFIGS    :=	# .pc files (paths under $(BUILD)/lib/pkgconfig)
 
 .PHONY: all kernel userspace unit guest check demo install clean guest-payload deps \
-        checkpatch fuzz
+        checkpatch fuzz dkms-install dkms-uninstall
 
 all: kernel userspace
 
@@ -94,7 +97,7 @@ fuzz: deps
 # make check: dependencies, then build, then every test; one summary line.
 check: deps
 	@$(MAKE) --no-print-directory all guest-payload $(UNIT_TESTS) $(SAN_TESTS)
-	@scripts/check.sh "$(UNIT_TESTS) $(SAN_TESTS)"
+	@PCIEM_VERSION=$(VERSION) scripts/check.sh "$(UNIT_TESTS) $(SAN_TESTS)"
 
 demo: deps
 	@$(MAKE) --no-print-directory all guest-payload
@@ -109,6 +112,17 @@ install: all
 	@for m in $(INSTALL_MANS); do s=$${m##*.}; install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/$$(basename $$m) || exit 1; done
 	install -d $(DESTDIR)/lib/modules/$(KVER)/extra
 	install -m 0644 $(addprefix kernel/,$(KMODS)) $(DESTDIR)/lib/modules/$(KVER)/extra/
+
+# DKMS (dkms.conf): the modules' sources under /usr/src/pciem-$(VERSION),
+# built and installed for the running kernel now and for every kernel
+# installed later.  Needs root and the dkms package.
+dkms-install:
+	scripts/dkms-source.sh /usr/src/pciem-$(VERSION) $(VERSION)
+	dkms install -m pciem -v $(VERSION)
+
+dkms-uninstall:
+	-dkms remove -m pciem -v $(VERSION) --all
+	rm -rf /usr/src/pciem-$(VERSION)
 
 # Kernel coding style, with the kernel's own checkpatch.pl.
 checkpatch:

@@ -20,16 +20,17 @@ GUEST_MEM_LIMIT=1792M
 vm_log() { printf 'vm: %s\n' "$*" >&2; }
 vm_die() { printf 'vm: error: %s\n' "$*" >&2; exit 1; }
 
-# guest_abi: the kernel release of vm/guest-kdir.sh: a Debian ABI (e.g.
-# 6.1.0-56-amd64), or the debug kernel's (PCIEM_GUEST_KERNEL=debug).
+# guest_abi: the kernel release of vm/guest-kdir.sh for PCIEM_GUEST_KERNEL
+# (6.1, 6.12 or debug): a Debian ABI (e.g. 6.1.0-57-amd64), or the debug
+# kernel's.
 guest_abi() {
 	local kdir
 	kdir=$("$VM_DIR/guest-kdir.sh") || {
-		[ "${PCIEM_GUEST_KERNEL:-stock}" = debug ] &&
+		[ "${PCIEM_GUEST_KERNEL:-6.1}" = debug ] &&
 			vm_die "no debug kernel yet; run vm/debug-kernel.sh"
-		vm_die "no /usr/src/linux-headers-*-amd64; run vm/setup-host.sh"
+		vm_die "no headers for the ${PCIEM_GUEST_KERNEL:-6.1} guest kernel; run vm/setup-host.sh"
 	}
-	if [ "${PCIEM_GUEST_KERNEL:-stock}" = debug ]; then
+	if [ "${PCIEM_GUEST_KERNEL:-6.1}" = debug ]; then
 		cat "$kdir/include/config/kernel.release"
 	else
 		basename "$kdir" | sed 's/^linux-headers-//'

@@ -4,15 +4,14 @@
 # one `apt-get update` and one non-interactive `apt-get install`.  Run by
 # `make deps` (and so by `make check` and `make demo`); needs root (or sudo).
 #
-# It also makes sure the guest kernel of the newest installed headers can
-# still be downloaded: when the archive has moved on to a newer kernel ABI,
-# linux-headers-amd64 is upgraded so that headers and guest kernel match.
+# It also installs the kernel headers of each guest kernel series the test VM
+# boots (6.1 and 6.12; PCIEM_KERNELS overrides), the newest the archive has
+# when the installed ones' kernel can no longer be downloaded.
 set -euo pipefail
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 
 PKGS=(
 	build-essential		# gcc, make, libc headers
-	linux-headers-amd64	# -> linux-headers-<abi>-amd64 (KDIR)
 	qemu-system-x86		# the test VM (seabios comes with it)
 	busybox-static		# the VM's userland
 	cpio			# initramfs
@@ -24,6 +23,7 @@ PKGS=(
 	zstd			# .ko.zst modules, likewise
 	util-linux		# flock
 	trinity			# the system call fuzzer (10-pciem/22-trinity)
+	dkms			# make dkms-install; dkms.conf is checked by make check
 	linux-source-6.1	# the debug guest kernel (vm/debug-kernel.sh) and checkpatch
 	bc bison flex libelf-dev libssl-dev	# building that kernel
 	coreutils
@@ -68,26 +68,34 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt_install "${missing[@]}"
 fi
 
-# The guest kernel for the newest headers must be downloadable.
+# The guest kernels: for each series the harness tests (vm/guest-kdir.sh),
+# the newest headers the archive carries, whose kernel image can be
+# downloaded, are installed — unless the kernel of the newest headers already
+# installed is cached or still downloadable.  A newer kernel in the archive is
+# picked up here, without editing the tree.
+KERNELS=${PCIEM_KERNELS:-6.1 6.12}
 image_available() {
-	local abi=$1
-	apt-cache show "linux-image-$abi-unsigned" >/dev/null 2>&1 ||
-		apt-cache show "linux-image-$abi" >/dev/null 2>&1
+	apt-cache show "linux-image-$1-unsigned" >/dev/null 2>&1 ||
+		apt-cache show "linux-image-$1" >/dev/null 2>&1
 }
-kdir=$("$VM_DIR/guest-kdir.sh" || true)
-[ -n "$kdir" ] || { echo "setup-host: no /usr/src/linux-headers-*-amd64 after installing" >&2; exit 1; }
-abi=$(basename "$kdir" | sed 's/^linux-headers-//')
-cache=${PCIEM_CACHE:-${HOME:-/root}/.cache/pciem}/guest-$abi
-if [ ! -e "$cache/.complete" ] && ! image_available "$abi"; then
-	apt_update
-	if ! image_available "$abi"; then
-		echo "setup-host: linux-image-$abi is gone from the archive; upgrading the headers"
-		apt_install linux-headers-amd64
-		kdir=$("$VM_DIR/guest-kdir.sh")
+# newest_in_archive SERIES: the newest linux-headers-<abi> package of SERIES.
+newest_in_archive() {
+	local re
+	re=$(PCIEM_GUEST_KERNEL=$1 "$VM_DIR/guest-kdir.sh" --headers-regex) || return 0
+	apt-cache pkgnames "linux-headers-$1." 2>/dev/null | grep -E "$re" | sort -V | tail -n 1
+}
+for k in $KERNELS; do
+	kdir=$(PCIEM_GUEST_KERNEL=$k "$VM_DIR/guest-kdir.sh" || true)
+	if [ -n "$kdir" ]; then
 		abi=$(basename "$kdir" | sed 's/^linux-headers-//')
-		image_available "$abi" || {
-			echo "setup-host: no linux-image-$abi package either" >&2
-			exit 1
-		}
+		cache=${PCIEM_CACHE:-${HOME:-/root}/.cache/pciem}/guest-$abi
+		[ -e "$cache/.complete" ] && continue
+		image_available "$abi" && continue
 	fi
-fi
+	apt_update
+	pkg=$(newest_in_archive "$k")
+	[ -n "$pkg" ] || { echo "setup-host: no linux-headers-$k.* in the archive" >&2; exit 1; }
+	abi=${pkg#linux-headers-}
+	image_available "$abi" || { echo "setup-host: no linux-image-$abi in the archive" >&2; exit 1; }
+	apt_install "$pkg"
+done

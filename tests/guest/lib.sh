@@ -110,15 +110,23 @@ bind_driver() {
 	[ "$(driver_of "$1")" = "$2" ] || fail "$2 did not bind to $_a"
 }
 
-# kill_rounds N: how many times a kill-anytime test kills its emulator: N on
-# a stock kernel, N / 2 on the debug kernel (vm/debug-kernel.sh), where each
-# round takes about twice as long and every round is checked by lockdep and
-# KASAN as well.
-kill_rounds() {
+# on_debug_kernel: is this the debug kernel (vm/debug-kernel.sh)?
+on_debug_kernel() {
 	case $(uname -r) in
-	*-pciem-debug) echo $(($1 / 2)) ;;
-	*) echo "$1" ;;
+	*-pciem-debug) return 0 ;;
+	*) return 1 ;;
 	esac
+}
+
+# rounds N: how many rounds a randomised test runs: N on Debian's kernels,
+# N / 2 on the debug kernel, where each round takes two to three times as
+# long and is checked by lockdep and KASAN as well.
+rounds() {
+	if on_debug_kernel; then
+		echo $(($1 / 2))
+	else
+		echo "$1"
+	fi
 }
 
 # random_below N: a random number in [0, N), from /dev/urandom.

@@ -25,14 +25,15 @@ node "$PCIEM_TMP/pci" /dev/pci 0444
 SYSCALLS="-c ioctl -c mmap -c munmap -c mremap -c read -c write -c pread64 -c pwrite64 -c poll -c lseek -c dup -c fcntl"
 NOFDS=--disable-fds=sockets,pipes,perf,epoll,eventfd,pseudo,timerfd,testfile,memfd,drm
 
-# run_trinity LOG ARGS...: 3000 system calls from two children.  trinity
+# run_trinity LOG ARGS...: 3000 system calls (1500 on the debug kernel)
+# from two children.  trinity
 # itself sometimes stops making progress; after 120 s it is interrupted
 # (SIGINT, its ctrl-c) and what it did counts.  The judges are the kernel
 # log and what must still work afterwards.
 run_trinity() {
 	_log=$1
 	shift
-	timeout -s INT 120 ${RUNAS:-} trinity -q -l off -T WARN,DIE,BAD_PAGE,MACHINE_CHECK -C 2 -N 3000 \
+	timeout -s INT 120 ${RUNAS:-} trinity -q -l off -T WARN,DIE,BAD_PAGE,MACHINE_CHECK -C 2 -N "$(rounds 3000)" \
 		$NOFDS $SYSCALLS "$@" >"$_log" 2>&1
 	_st=$?
 	grep -E "iterations|Ran [0-9]+ syscalls|taint|Bailing" "$_log" | tail -n 3

@@ -11,7 +11,7 @@
 . /pciem/tests/20-edu/edu-lib.sh
 
 edu_begin none
-rounds=$(kill_rounds 120)
+rounds=$(rounds 120)
 i=0
 while [ $i -lt $rounds ]; do
 	mode=$(random_below 2)

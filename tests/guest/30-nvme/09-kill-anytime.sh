@@ -17,7 +17,7 @@ nvme_begin
 # detector's 20 s.
 at=$(cat /sys/module/nvme_core/parameters/admin_timeout)
 echo 10 > /sys/module/nvme_core/parameters/admin_timeout
-rounds=$(kill_rounds 60)
+rounds=$(rounds 60)
 i=0
 while [ $i -lt $rounds ]; do
 	phase=$(random_below 4)
