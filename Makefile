@@ -62,7 +62,11 @@ PKGCONFIGS    :=	# .pc files (paths under $(BUILD)/lib/pkgconfig)
 
 all: kernel userspace
 
--include $(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk))
+# Libraries first: a program's rule names $(LIBPCIEM_A) and the like as
+# prerequisites, which make expands as it reads the rule, so a library's
+# variables must be set before any fragment that links with it is read.
+FRAGMENTS := $(sort $(wildcard */*.mk */*/*.mk */*/*/*.mk))
+-include $(filter lib/%,$(FRAGMENTS)) $(filter-out lib/%,$(FRAGMENTS))
 
 userspace: $(LIBS) $(PROGRAMS) $(PKGCONFIGS)
 
