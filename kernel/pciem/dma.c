@@ -24,6 +24,7 @@
 #include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 #include "pciem.h"
 #include "prp.h"
@@ -100,31 +101,40 @@ static int check_dma_allowed(struct pciem_device *dev)
 /*
  * Copy between the emulator's buffer and host memory at @iova, page by page
  * (each translated separately).  @to_host: user -> host memory.
+ *
+ * The copy goes through copy_page_{from,to}_iter(), as a read() of page
+ * cache does, and not copy_{from,to}_user() on the page's address: what the
+ * driver mapped may be a slab object (a file system's journal buffer, say)
+ * of a cache that exposes nothing to userspace, and hardened usercopy
+ * rightly stops any kernel object being copied that way (a BUG).  A device
+ * transfers pages, not kernel objects; the translation above already
+ * confines it to what the driver mapped.
  */
 static int copy_dma(struct pciem_device *dev, struct iommu_domain *dom, u64 iova,
 		    u8 __user *ubuf, u32 len, bool to_host, struct pciem_dma_span *cache)
 {
+	struct iov_iter iter;
+
+	iov_iter_ubuf(&iter, to_host ? ITER_SOURCE : ITER_DEST, ubuf, len);
 	while (len) {
 		u32 chunk = min_t(u64, len, PAGE_SIZE - offset_in_page(iova));
-		unsigned long left;
+		struct page *page;
 		phys_addr_t phys;
-		void *p;
+		size_t done;
 		int ret = translate(dev, dom, iova, chunk, to_host, &phys, cache);
 
 		if (ret)
 			return ret;
 		if (!pfn_valid(PHYS_PFN(phys)))
 			return -EOPNOTSUPP;	/* not RAM: use P2P for BARs */
-		p = kmap_local_page(pfn_to_page(PHYS_PFN(phys)));
+		page = pfn_to_page(PHYS_PFN(phys));
 		if (to_host)
-			left = copy_from_user(p + offset_in_page(phys), ubuf, chunk);
+			done = copy_page_from_iter(page, offset_in_page(phys), chunk, &iter);
 		else
-			left = copy_to_user(ubuf, p + offset_in_page(phys), chunk);
-		kunmap_local(p);
-		if (left)
+			done = copy_page_to_iter(page, offset_in_page(phys), chunk, &iter);
+		if (done != chunk)
 			return -EFAULT;
 		iova += chunk;
-		ubuf += chunk;
 		len -= chunk;
 	}
 	return 0;

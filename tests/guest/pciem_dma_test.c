@@ -11,7 +11,8 @@
  * buffer (as an NVMe driver would), writes into a BAR by P2P, and checks that
  * the device cannot reach what the driver did not map for it — an address
  * past the buffer, or the buffer after the driver freed it (even when the
- * driver gives dma_free_coherent() the wrong size).
+ * driver gives dma_free_coherent() the wrong size).  A driver's buffer may be
+ * a slab object: the device reaches it as memory all the same.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -194,6 +195,27 @@ static void test_directions(bool tracked)
 }
 
 /*
+ * A buffer that is an object of a slab cache exposing nothing to userspace,
+ * as a file system's journal buffers are: the device reads and writes it
+ * like any other (hardened usercopy would stop the copy, with a kernel BUG,
+ * if pciem copied it as a kernel object rather than as memory).
+ */
+static void test_slab_object(void)
+{
+	uint8_t out[1024], in[1024];
+	uint64_t iova = (uint64_t)cmd("dmaslab 0 1024");
+
+	CHECK((long)iova > 0, "map a 1 KiB slab object");
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 5 + 11);
+	CHECK(pciem_dma_write(d, iova, out, sizeof(out)) == 0, "DMA write of the slab object");
+	CHECK(pciem_dma_read(d, iova, in, sizeof(in)) == 0, "DMA read of the slab object");
+	CHECK(!memcmp(in, out, sizeof(in)), "slab object read back");
+	CHECK(pciem_dma_write(d, iova + 1000, out, 24) == 0, "DMA write at its end");
+	CHECK(cmd("dmaunmap 0") == 0, "unmap the slab object");
+}
+
+/*
  * A driver frees a coherent buffer claiming a size it never allocated (nvme
  * does, recomputing its doorbell buffer's size from a CAP that reads all
  * ones once the device is gone).  pciem's DMA operations free what was
@@ -245,6 +267,7 @@ int main(int argc, char **argv)
 	test_p2p();
 	test_errors(iova);
 	test_directions(tracked);
+	test_slab_object();
 	/* Once the driver frees the buffer, the device cannot reach it any more. */
 	CHECK(cmd("dmafree 0") == 0, "free");
 	CHECK(pciem_dma_read(d, iova, &x, 8) == -ENXIO, "read after the driver unmapped it");

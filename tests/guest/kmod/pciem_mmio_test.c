@@ -36,7 +36,11 @@
  *                                 from registers of a vanished device does
  *   dmamap DIR N                  kmalloc(N) + dma_map_single(), direction DIR
  *                                 (1 to device, 2 from device)  -> its bus address
- *   dmaunmap 0                    dma_unmap_single() + kfree()
+ *   dmaslab DIR N                 the same with an object (N <= 1024) of
+ *                                 a slab cache that exposes nothing to
+ *                                 userspace (as a journal's buffers are);
+ *                                 DIR 0 is bidirectional -> its bus address
+ *   dmaunmap 0                    dma_unmap_single() + free
  *
  * The INTx handler reads the status register at 0x24; bit 0 set means "mine":
  * it acknowledges by writing 1 to 0x64, as edu-like devices want.
@@ -77,6 +81,7 @@ struct mt_dev {
 	dma_addr_t stream_addr;
 	size_t stream_len;
 	enum dma_data_direction stream_dir;
+	bool stream_slab;	/* from mt_slab, else kmalloc */
 	void __iomem *bar;	/* pci_iomap() */
 	void __iomem *wc;	/* ioremap_wc() of the same BAR */
 	resource_size_t len;
@@ -86,6 +91,20 @@ struct mt_dev {
 };
 
 static struct dentry *mt_root;
+
+/* No usercopy region: hardened usercopy refuses any copy of these to or from user memory. */
+#define MT_SLAB_SIZE 1024
+static struct kmem_cache *mt_slab;
+
+static void mt_stream_free(struct mt_dev *mt)
+{
+	dma_unmap_single(&mt->pdev->dev, mt->stream_addr, mt->stream_len, mt->stream_dir);
+	if (mt->stream_slab)
+		kmem_cache_free(mt_slab, mt->stream);
+	else
+		kfree(mt->stream);
+	mt->stream = NULL;
+}
 
 struct stress_arg {
 	struct mt_dev *mt;
@@ -261,18 +280,25 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 		mt->dma_len = a;
 		return mt->dma_addr;
 	}
-	if (n == 3 && !strcmp(op, "dmamap")) {
-		if (mt->stream || (off != DMA_TO_DEVICE && off != DMA_FROM_DEVICE) || !a ||
-		    a > (1 << 20))
+	if (n == 3 && (!strcmp(op, "dmamap") || !strcmp(op, "dmaslab"))) {
+		bool slab = op[3] == 's';
+
+		if (mt->stream || !a || a > (slab ? MT_SLAB_SIZE : 1 << 20) ||
+		    (off != DMA_TO_DEVICE && off != DMA_FROM_DEVICE &&
+		     !(slab && off == DMA_BIDIRECTIONAL)))
 			return -EINVAL;
-		mt->stream = kzalloc(a, GFP_KERNEL);
+		mt->stream = slab ? kmem_cache_zalloc(mt_slab, GFP_KERNEL) : kzalloc(a, GFP_KERNEL);
 		if (!mt->stream)
 			return -ENOMEM;
+		mt->stream_slab = slab;
 		mt->stream_dir = off;
 		mt->stream_len = a;
 		mt->stream_addr = dma_map_single(&mt->pdev->dev, mt->stream, a, off);
 		if (dma_mapping_error(&mt->pdev->dev, mt->stream_addr)) {
-			kfree(mt->stream);
+			if (slab)
+				kmem_cache_free(mt_slab, mt->stream);
+			else
+				kfree(mt->stream);
 			mt->stream = NULL;
 			return -EIO;
 		}
@@ -281,9 +307,7 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 	if (n == 2 && !strcmp(op, "dmaunmap")) {
 		if (!mt->stream)
 			return -EINVAL;
-		dma_unmap_single(&mt->pdev->dev, mt->stream_addr, mt->stream_len, mt->stream_dir);
-		kfree(mt->stream);
-		mt->stream = NULL;
+		mt_stream_free(mt);
 		return 0;
 	}
 	if (n == 2 && !strcmp(op, "dmafree")) {
@@ -474,10 +498,8 @@ static void mt_remove(struct pci_dev *pdev)
 	mt_free_irqs(mt);
 	if (mt->dma)
 		dma_free_coherent(&pdev->dev, mt->dma_len, mt->dma, mt->dma_addr);
-	if (mt->stream) {
-		dma_unmap_single(&pdev->dev, mt->stream_addr, mt->stream_len, mt->stream_dir);
-		kfree(mt->stream);
-	}
+	if (mt->stream)
+		mt_stream_free(mt);
 	iounmap(mt->wc);
 }
 
@@ -496,14 +518,25 @@ static struct pci_driver mt_driver = {
 
 static int __init mmio_test_init(void)
 {
+	int ret;
+
+	mt_slab = kmem_cache_create("pciem_mmio_test_1k", MT_SLAB_SIZE, MT_SLAB_SIZE, 0, NULL);
+	if (!mt_slab)
+		return -ENOMEM;
 	mt_root = debugfs_create_dir("pciem_mmio_test", NULL);
-	return pci_register_driver(&mt_driver);
+	ret = pci_register_driver(&mt_driver);
+	if (ret) {
+		debugfs_remove_recursive(mt_root);
+		kmem_cache_destroy(mt_slab);
+	}
+	return ret;
 }
 
 static void __exit mmio_test_exit(void)
 {
 	pci_unregister_driver(&mt_driver);
 	debugfs_remove_recursive(mt_root);
+	kmem_cache_destroy(mt_slab);
 }
 
 module_init(mmio_test_init);
