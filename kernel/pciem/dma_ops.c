@@ -194,17 +194,23 @@ static void *pd_alloc(struct device *d, size_t size, dma_addr_t *handle, gfp_t g
 		      unsigned long attrs)
 {
 	u64 mask = d->coherent_dma_mask;
+	gfp_t zone = 0;
 	unsigned int order;
 	struct page *page;
 
 	size = PAGE_ALIGN(size);
 	order = get_order(size);
-	gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM);
+	/*
+	 * The zone is for the pages only: the xarray's nodes and the mapping's
+	 * record come from slab, which must not be asked for DMA32 memory
+	 * (it says "Unexpected gfp" with a stack dump, and ignores it).
+	 */
+	gfp &= ~(__GFP_DMA | __GFP_DMA32 | __GFP_HIGHMEM | __GFP_ZERO);
 	if (mask < DMA_BIT_MASK(32))
-		gfp |= GFP_DMA;
+		zone = GFP_DMA;
 	else if (mask < DMA_BIT_MASK(64))
-		gfp |= GFP_DMA32;
-	page = alloc_pages(gfp | __GFP_ZERO, order);
+		zone = GFP_DMA32;
+	page = alloc_pages(gfp | zone | __GFP_ZERO, order);
 	if (!page)
 		return NULL;
 	if (xa_err(xa_store(&coherent, page_to_pfn(page), xa_mk_value(size), gfp)))

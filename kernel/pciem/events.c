@@ -753,28 +753,36 @@ __poll_t pciem_events_poll(struct pciem_device *dev, struct file *file, poll_tab
 }
 
 /*
- * The PCI core removed the function (bus.c): tell the emulator, without
- * waiting for room (the remover holds the PCI core's rescan lock).  poll()
- * reports EPOLLHUP once the ring is empty, so an emulator hears of it even
- * if the event itself could not be queued.
+ * Queue an event nobody waits for, without waiting for room: the callers
+ * below run in the PCI and driver cores with their locks held.  A drop is
+ * counted; the emulator is woken either way.
  */
-void pciem_events_removed(struct pciem_device *dev)
+static void push_unwaited(struct pciem_device *dev, u32 type, u64 data)
 {
-	if (!try_push(dev, PCIEM_EVENT_REMOVED, 0, 0, 0, 0, NULL, false))
+	if (!try_push(dev, type, 0, 0, 0, data, NULL, false))
 		count_drop(dev);
 	notify(dev);
 }
 
 /*
+ * The PCI core removed the function (bus.c): tell the emulator (the remover
+ * holds the PCI core's rescan lock).  poll() reports EPOLLHUP once the ring
+ * is empty, so an emulator hears of it even if the event itself could not
+ * be queued.
+ */
+void pciem_events_removed(struct pciem_device *dev)
+{
+	push_unwaited(dev, PCIEM_EVENT_REMOVED, 0);
+}
+
+/*
  * A driver bound to the function (@bound) or left it, or the first probe
- * after START found none.  Not waited for, like REMOVED: it is sent from
- * the driver core's notifier, with the device locked.
+ * after START found none.  Sent from the driver core's notifier, with the
+ * device locked.
  */
 void pciem_events_driver(struct pciem_device *dev, bool bound)
 {
-	if (!try_push(dev, PCIEM_EVENT_DRIVER, 0, 0, 0, bound, NULL, false))
-		count_drop(dev);
-	notify(dev);
+	push_unwaited(dev, PCIEM_EVENT_DRIVER, bound);
 }
 
 int pciem_events_set_eventfd(struct pciem_device *dev, int fd)

@@ -576,6 +576,12 @@ static int emulate(struct pt_regs *regs, unsigned long addr, const struct access
  * the process is preemptible in between.
  */
 
+/* The physical address behind @addr in a taken-over mapping (vm_pgoff: the pfn). */
+static phys_addr_t user_phys(struct vm_area_struct *vma, unsigned long addr)
+{
+	return ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+}
+
 /* The BAR behind a user address of a taken-over mapping, or NULL. */
 static struct trap_bar *resolve_user(struct vm_area_struct *vma, unsigned long va,
 				     unsigned int width, u64 *off)
@@ -585,7 +591,7 @@ static struct trap_bar *resolve_user(struct vm_area_struct *vma, unsigned long v
 
 	if (va < vma->vm_start || va + width > vma->vm_end)
 		return NULL;
-	phys = ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (va - vma->vm_start);
+	phys = user_phys(vma, va);
 	tb = find_bar(phys, width);
 	if (tb)
 		*off = phys - tb->phys;
@@ -614,11 +620,6 @@ static vm_fault_t user_fault(struct vm_fault *vmf)
 	}
 	atomic64_inc(&trap_faults);
 	return VM_FAULT_NOPAGE;
-}
-
-static phys_addr_t user_phys(struct vm_area_struct *vma, unsigned long addr)
-{
-	return ((phys_addr_t)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
 }
 
 /* ---- other userspace mappings: sysfs resourceN, /dev/pci ---------------------- */
@@ -669,6 +670,40 @@ static const struct vm_operations_struct bar_vma_ops_sysfs = {
 	.fault = bar_vma_fault,
 };
 
+/* Where a mapping of [phys, phys + len) lies with respect to traced BARs. */
+enum map_kind {
+	MAP_UNTRACED,	/* outside every traced BAR: none of pciem's business */
+	MAP_IN_BAR,	/* inside one traced BAR: taken over */
+	MAP_PARTLY,	/* reaching into one: refused */
+};
+
+static enum map_kind classify_map(phys_addr_t phys, u64 len)
+{
+	enum map_kind kind = MAP_UNTRACED;
+
+	rcu_read_lock();
+	if (overlaps_traced(phys, len))	/* one walk, for every other caller */
+		kind = find_bar(phys, len) ? MAP_IN_BAR : MAP_PARTLY;
+	rcu_read_unlock();
+	return kind;
+}
+
+/*
+ * Make @vma, mapping a traced BAR from @phys on, pciem's: no PTEs, every
+ * access faults into bar_vma_fault().
+ */
+static void take_over_vma(struct vm_area_struct *vma, phys_addr_t phys)
+{
+	vma->vm_pgoff = PHYS_PFN(phys);	/* user_phys() */
+	pciem_vma_set_io(vma);
+	if (vma->vm_file && vma->vm_file->f_path.dentry->d_sb->s_magic == SYSFS_MAGIC) {
+		vma->vm_ops = &bar_vma_ops_sysfs;
+	} else {
+		vma->vm_ops = &bar_vma_ops;
+		__module_get(THIS_MODULE);	/* put by bar_vma_close() */
+	}
+}
+
 /* remap_pfn_range() returns one of these instead, for a traced BAR. */
 static noinline int remap_taken(void)
 {
@@ -686,18 +721,14 @@ static int remap_pre(struct kprobe *kp, struct pt_regs *kregs)
 	struct vm_area_struct *vma = (struct vm_area_struct *)kregs->di;
 	unsigned long addr = kregs->si, pfn = kregs->dx, size = kregs->cx;
 	const struct vm_operations_struct *ops = vma->vm_ops;
-	bool whole;
+	enum map_kind kind;
 
 	if (pciem_is_instance_file(vma->vm_file))
 		return 0;	/* the emulator's own view of its BAR memory */
-	rcu_read_lock();
-	if (!overlaps_traced(PFN_PHYS(pfn), size)) {
-		rcu_read_unlock();
-		return 0;	/* every other caller: one walk of the traced BARs */
-	}
-	whole = find_bar(PFN_PHYS(pfn), size);
-	rcu_read_unlock();
-	if (!whole || addr != vma->vm_start || size != vma->vm_end - vma->vm_start ||
+	kind = classify_map(PFN_PHYS(pfn), size);
+	if (kind == MAP_UNTRACED)
+		return 0;
+	if (kind == MAP_PARTLY || addr != vma->vm_start || size != vma->vm_end - vma->vm_start ||
 	    (ops && (ops->fault || ops->open || ops->close))) {
 		pr_warn_ratelimited("%s[%d]: refusing a mapping of %#llx (%#lx bytes) in a traced BAR\n",
 				    current->comm, task_pid_nr(current),
@@ -705,14 +736,7 @@ static int remap_pre(struct kprobe *kp, struct pt_regs *kregs)
 		kregs->ip = (unsigned long)remap_refused;
 		return 1;
 	}
-	vma->vm_pgoff = pfn;	/* user_phys() */
-	pciem_vma_set_io(vma);
-	if (vma->vm_file && vma->vm_file->f_path.dentry->d_sb->s_magic == SYSFS_MAGIC) {
-		vma->vm_ops = &bar_vma_ops_sysfs;
-	} else {
-		vma->vm_ops = &bar_vma_ops;
-		__module_get(THIS_MODULE);
-	}
+	take_over_vma(vma, PFN_PHYS(pfn));
 	kregs->ip = (unsigned long)remap_taken;
 	return 1;
 }
@@ -771,27 +795,22 @@ static int vfio_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	struct vfio_mmap_call *call = (struct vfio_mmap_call *)ri->data;
 	struct vm_area_struct *vma = call->vma;
 	u64 len = vma->vm_end - vma->vm_start;
-	bool whole, any;
 
 	if (regs_return_value(regs) || !call->phys)
 		return 0;
-	rcu_read_lock();
-	any = overlaps_traced(call->phys, len);
-	whole = any && find_bar(call->phys, len);
-	rcu_read_unlock();
-	if (!any)
-		return 0;
-	if (!whole) {
+	switch (classify_map(call->phys, len)) {
+	case MAP_UNTRACED:
+		break;
+	case MAP_PARTLY:
 		pr_warn_ratelimited("%s[%d]: refusing a VFIO mapping of %#llx (%#llx bytes) that is partly in a traced BAR\n",
 				    current->comm, task_pid_nr(current),
 				    (unsigned long long)call->phys, len);
 		regs_set_return_value(regs, -EINVAL);
-		return 0;
+		break;
+	case MAP_IN_BAR:
+		take_over_vma(vma, call->phys);
+		break;
 	}
-	vma->vm_pgoff = PHYS_PFN(call->phys);	/* user_phys() */
-	pciem_vma_set_io(vma);
-	vma->vm_ops = &bar_vma_ops;
-	__module_get(THIS_MODULE);	/* put by bar_vma_close() */
 	return 0;
 }
 

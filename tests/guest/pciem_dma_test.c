@@ -236,6 +236,28 @@ static void test_free_wrong_size(void)
 	}
 }
 
+/*
+ * A driver limited to 32-bit DMA (dma_set_mask_and_coherent(32)) gets its
+ * coherent buffers below 4 GiB.  pciem records each in slab memory, which
+ * must not be asked for the DMA32 zone the pages come from: it would say
+ * "Unexpected gfp" with a stack dump (failing the test) once it needed a
+ * new slab, which a thousand buffers held at once make certain.
+ */
+static void test_mask32(void)
+{
+	uint64_t hi, x = 0;
+
+	CHECK(cmd("dmamask 32") == 0, "32-bit DMA mask");
+	hi = (uint64_t)cmd("dmahold 1024");
+	CHECK((long)hi > 0 && hi + 4096 <= (1ULL << 32), "1024 buffers below 4 GiB (highest %#llx)",
+	      (unsigned long long)hi);
+	CHECK(pciem_dma_write(d, hi + 8, &hi, 8) == 0 && pciem_dma_read(d, hi + 8, &x, 8) == 0 &&
+	      x == hi, "the device reaches the highest");
+	CHECK(cmd("dmarelease 0") == 0, "free them");
+	CHECK(pciem_dma_read(d, hi, &x, 8) == -ENXIO, "and then not");
+	CHECK(cmd("dmamask 64") == 0, "64-bit DMA mask again");
+}
+
 int main(int argc, char **argv)
 {
 	/* "virtual": a function no IOMMU translates for (pciem's tracked DMA API). */
@@ -272,8 +294,10 @@ int main(int argc, char **argv)
 	CHECK(cmd("dmafree 0") == 0, "free");
 	CHECK(pciem_dma_read(d, iova, &x, 8) == -ENXIO, "read after the driver unmapped it");
 	CHECK(pciem_dma_write(d, iova, &x, 8) == -ENXIO, "write after the driver unmapped it");
-	if (tracked)
+	if (tracked) {
 		test_free_wrong_size();
+		test_mask32();
+	}
 
 	pciem_destroy(d);
 	return summary("pciem_dma_test");

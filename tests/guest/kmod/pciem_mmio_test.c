@@ -34,6 +34,10 @@
  *                                 is N bytes (0: the size it was allocated
  *                                 with), as a driver that recomputes a size
  *                                 from registers of a vanished device does
+ *   dmamask BITS                  dma_set_mask_and_coherent(BITS)
+ *   dmahold N                     N more coherent 4 KiB buffers, all held
+ *                                 (at most MT_HOLD)  -> the highest bus address
+ *   dmarelease 0                  free the held buffers
  *   dmamap DIR N                  kmalloc(N) + dma_map_single(), direction DIR
  *                                 (1 to device, 2 from device)  -> its bus address
  *   dmaslab DIR N                 the same with an object (N <= 1024) of
@@ -59,6 +63,7 @@
 #include "compat.h"	/* kernel/pciem/compat.h */
 
 #define MT_MAX_VEC 32
+#define MT_HOLD 2048
 
 struct mt_dev;
 
@@ -77,6 +82,9 @@ struct mt_dev {
 	void *dma;		/* dmabuf */
 	dma_addr_t dma_addr;
 	size_t dma_len;
+	void **hold;		/* dmahold: MT_HOLD buffers of 4 KiB */
+	dma_addr_t *hold_addr;
+	unsigned int nhold;
 	void *stream;		/* dmamap */
 	dma_addr_t stream_addr;
 	size_t stream_len;
@@ -95,6 +103,47 @@ static struct dentry *mt_root;
 /* No usercopy region: hardened usercopy refuses any copy of these to or from user memory. */
 #define MT_SLAB_SIZE 1024
 static struct kmem_cache *mt_slab;
+
+static void mt_release(struct mt_dev *mt)
+{
+	while (mt->nhold) {
+		mt->nhold--;
+		dma_free_coherent(&mt->pdev->dev, PAGE_SIZE, mt->hold[mt->nhold],
+				  mt->hold_addr[mt->nhold]);
+	}
+	kvfree(mt->hold);
+	kvfree(mt->hold_addr);
+	mt->hold = NULL;
+	mt->hold_addr = NULL;
+}
+
+/* Allocate @n more buffers; the highest bus address of all, or -errno. */
+static long mt_hold(struct mt_dev *mt, unsigned long n)
+{
+	dma_addr_t hi = 0;
+	unsigned int i;
+
+	if (!n || n > MT_HOLD - mt->nhold)
+		return -EINVAL;
+	if (!mt->hold) {
+		mt->hold = kvcalloc(MT_HOLD, sizeof(*mt->hold), GFP_KERNEL);
+		mt->hold_addr = kvcalloc(MT_HOLD, sizeof(*mt->hold_addr), GFP_KERNEL);
+		if (!mt->hold || !mt->hold_addr) {
+			mt_release(mt);
+			return -ENOMEM;
+		}
+	}
+	while (n--) {
+		mt->hold[mt->nhold] = dma_alloc_coherent(&mt->pdev->dev, PAGE_SIZE,
+							 &mt->hold_addr[mt->nhold], GFP_KERNEL);
+		if (!mt->hold[mt->nhold])
+			return -ENOMEM;
+		mt->nhold++;
+	}
+	for (i = 0; i < mt->nhold; i++)
+		hi = max(hi, mt->hold_addr[i]);
+	return hi;
+}
 
 static void mt_stream_free(struct mt_dev *mt)
 {
@@ -310,6 +359,15 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 		mt_stream_free(mt);
 		return 0;
 	}
+	if (n == 2 && !strcmp(op, "dmamask"))
+		return off >= 24 && off <= 64 ?
+		       dma_set_mask_and_coherent(&mt->pdev->dev, DMA_BIT_MASK(off)) : -EINVAL;
+	if (n == 2 && !strcmp(op, "dmahold"))
+		return mt_hold(mt, off);
+	if (n == 2 && !strcmp(op, "dmarelease")) {
+		mt_release(mt);
+		return 0;
+	}
 	if (n == 2 && !strcmp(op, "dmafree")) {
 		if (!mt->dma || off < 0)
 			return -EINVAL;
@@ -500,6 +558,7 @@ static void mt_remove(struct pci_dev *pdev)
 		dma_free_coherent(&pdev->dev, mt->dma_len, mt->dma, mt->dma_addr);
 	if (mt->stream)
 		mt_stream_free(mt);
+	mt_release(mt);
 	iounmap(mt->wc);
 }
 
