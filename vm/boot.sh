@@ -45,7 +45,7 @@ vm_boot() {
 	# clearcpuid=erms,fsrm: QEMU's TCG runs "rep movsb" a byte at a time,
 	# which no real CPU does; without ERMS/FSRM the kernel copies (DMA,
 	# copy_to_user) with 8-byte moves instead (bench/RESULTS.md).
-	local append="console=ttyS0,115200 intel_iommu=on mem=$GUEST_MEM_LIMIT preempt=full clearcpuid=erms,fsrm panic=1 log_buf_len=8M rdinit=/init $*"
+	local append="console=ttyS0,115200 intel_iommu=on $(guest_pool_append) preempt=full clearcpuid=erms,fsrm panic=1 log_buf_len=8M rdinit=/init $*"
 	local work res fifo line partial= mline mpartial= st
 	work=$(mktemp -d "$VM_OUT/.boot.XXXXXX")
 	VM_BOOT_WORK=$work

@@ -17,6 +17,36 @@ PCIEM_POOL_DEFAULT=0x70000000:0x08000000
 GUEST_MEM=2G
 GUEST_MEM_LIMIT=1792M
 
+# pool_mode: where pciem.ko's BAR pool comes from in the VM
+# (PCIEM_POOL_MODE):
+#   reserved  the top 256 MiB of guest RAM, hidden with mem= on the kernel
+#             command line and named by pciem_phys_region=
+#   ram       taken from the kernel's RAM when pciem.ko loads (no module
+#             parameter, no mem=).  nokaslr keeps the kernel image at the
+#             bottom of RAM, where it cannot pin every block above it
+#             (pool_ram.c), and memory given back is onlined movable, so
+#             the next load takes it again at once.
+# Default: ram on 6.12, reserved on 6.1 and on the debug kernel (built
+# without memory hot-plug), so that make check runs the suite both ways.
+pool_mode() {
+	if [ -n "${PCIEM_POOL_MODE:-}" ]; then
+		echo "$PCIEM_POOL_MODE"
+	elif [ "${PCIEM_GUEST_KERNEL:-6.1}" = 6.12 ]; then
+		echo ram
+	else
+		echo reserved
+	fi
+}
+
+# guest_pool_append: the kernel command line's part for the pool mode.
+guest_pool_append() {
+	case $(pool_mode) in
+	ram) echo "nokaslr memhp_default_state=online_movable pciem.pool=ram" ;;
+	reserved) echo "mem=$GUEST_MEM_LIMIT pciem.pool=$PCIEM_POOL_DEFAULT" ;;
+	*) vm_die "PCIEM_POOL_MODE=$PCIEM_POOL_MODE: expected ram or reserved" ;;
+	esac
+}
+
 vm_log() { printf 'vm: %s\n' "$*" >&2; }
 vm_die() { printf 'vm: error: %s\n' "$*" >&2; exit 1; }
 

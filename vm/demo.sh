@@ -44,7 +44,7 @@ on_tick() {
 VM_QUIET='*reboot: Power down*'
 echo "vm: booting the demo VM (kernel $abi, QEMU TCG; about 10 s)"
 vm_boot "$work/initrd.cpio" "$scratch" "$LOG" \
-	"quiet loglevel=1 pciem.mode=demo pciem.pool=$PCIEM_POOL_DEFAULT ${PCIEM_VM_APPEND:-}"
+	"quiet loglevel=1 pciem.mode=demo ${PCIEM_VM_APPEND:-}"
 if [ -z "$demo_rc" ]; then
 	echo "vm: the demo did not complete ($VM_EXIT)"
 	exit 1

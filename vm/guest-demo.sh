@@ -77,11 +77,14 @@ step "The PCI devices the VM has before we start" \
 run lspci -nn
 
 step "Load the kernel modules" \
-	"pciem.ko lets a userspace program plug in a PCIe device.  It gets RAM the" \
-	"kernel does not use (hidden with mem= on the command line) for the" \
-	"device's BARs.  nvme is Linux's own NVMe driver; it takes QEMU's disk at once."
+	"pciem.ko lets a userspace program plug in a PCIe device.  The device's BARs" \
+	"live in memory the kernel does not use: a range hidden with mem=, or, with" \
+	"no parameter, memory blocks pciem.ko takes from the running kernel until" \
+	"it unloads.  nvme is Linux's own NVMe driver; it takes QEMU's disk at once."
 [ -f /pciem/modules/pciem.ko ] || die "/pciem/modules/pciem.ko is not built yet"
-run insmod /pciem/modules/pciem.ko pciem_phys_region="$PCIEM_POOL" || die "insmod failed"
+# shellcheck disable=SC2046  # no parameter, or one
+run insmod /pciem/modules/pciem.ko $([ -n "$PCIEM_POOL" ] && echo pciem_phys_region="$PCIEM_POOL") ||
+	die "insmod failed"
 run modprobe nvme || die "modprobe nvme failed"
 wait_until 5 test -c /dev/pciem || die "/dev/pciem did not appear"
 QEMU_ADDR=

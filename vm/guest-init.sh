@@ -7,6 +7,8 @@
 #   pciem.tests=PAT[,PAT...]     run only tests whose name matches a pattern
 #                                (ignored when /pciem/run-list exists)
 #   pciem.pool=ADDR:SIZE         BAR memory pool for pciem.ko ($PCIEM_POOL)
+#   pciem.pool=ram               none: pciem.ko takes its pool from RAM
+#                                ($PCIEM_POOL empty)
 #   pciem.timeout=N              default per-test timeout in seconds (180)
 #   pciem.hung=N                 hung_task_timeout_secs (20)
 #   pciem.fuzz=N                 fuzz for N seconds ($PCIEM_FUZZ_SECONDS for the
@@ -43,6 +45,7 @@ for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	pciem.mode=*)    MODE=${arg#*=} ;;
 	pciem.tests=*)   PATTERNS=$(echo "${arg#*=}" | tr ',' ' ') ;;
+	pciem.pool=ram)  POOL= ;;
 	pciem.pool=*)    POOL=${arg#*=} ;;
 	pciem.timeout=*) DEF_TIMEOUT=${arg#*=} ;;
 	pciem.hung=*)    HUNG=${arg#*=} ;;

@@ -180,7 +180,7 @@ while :; do
 	echo "vm: boot $boots: ${#remaining[@]} test(s); console log: $LOG"
 	cur= started=0 done_seen=0 restart_reason= boot_start=$SECONDS last_event=$SECONDS
 	vm_boot "$work/boot.cpio" "$scratch" "$LOG" \
-		"loglevel=5 pciem.mode=tests pciem.pool=$PCIEM_POOL_DEFAULT pciem.timeout=$TEST_TIMEOUT ${PCIEM_FUZZ_SECONDS:+pciem.fuzz=$PCIEM_FUZZ_SECONDS} ${PCIEM_VM_APPEND:-}"
+		"loglevel=5 pciem.mode=tests pciem.timeout=$TEST_TIMEOUT ${PCIEM_FUZZ_SECONDS:+pciem.fuzz=$PCIEM_FUZZ_SECONDS} ${PCIEM_VM_APPEND:-}"
 	if [ -n "$cur" ]; then
 		why=$VM_EXIT
 		[ "$VM_PANIC" = 1 ] && why="kernel panic"

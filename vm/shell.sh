@@ -27,4 +27,4 @@ for a in "${QEMU_ARGS[@]}"; do
 done
 qemu-system-x86_64 "${args[@]}" -nographic -serial mon:stdio \
 	-kernel "$CACHE_ROOT/guest-$abi/vmlinuz" -initrd "$work/initrd.cpio" \
-	-append "console=ttyS0,115200 intel_iommu=on mem=$GUEST_MEM_LIMIT preempt=full clearcpuid=erms,fsrm panic=1 log_buf_len=8M rdinit=/init loglevel=5 pciem.mode=shell pciem.pool=$PCIEM_POOL_DEFAULT ${PCIEM_VM_APPEND:-}"
+	-append "console=ttyS0,115200 intel_iommu=on $(guest_pool_append) preempt=full clearcpuid=erms,fsrm panic=1 log_buf_len=8M rdinit=/init loglevel=5 pciem.mode=shell ${PCIEM_VM_APPEND:-}"

@@ -35,7 +35,12 @@
 static char *pciem_phys_region;
 module_param(pciem_phys_region, charp, 0444);
 MODULE_PARM_DESC(pciem_phys_region,
-		 "BAR memory pool ADDR:SIZE, a physical range hidden from the kernel with mem= or memmap=");
+		 "BAR memory pool ADDR:SIZE, a physical range hidden from the kernel with mem= or memmap= (default: taken from RAM, pciem_pool_size)");
+
+static char *pciem_pool_size = "128M";
+module_param(pciem_pool_size, charp, 0444);
+MODULE_PARM_DESC(pciem_pool_size,
+		 "Without pciem_phys_region: RAM taken from the kernel for the BAR pool at load, in whole memory blocks, and given back at unload (default 128M; 0: no pool)");
 
 static char *pciem_attach_bus = "0000:00";
 module_param(pciem_attach_bus, charp, 0444);
@@ -302,7 +307,7 @@ static int alloc_bars(struct pciem_device *dev)
 			pr_err_ratelimited("BAR %d (%llu bytes): BAR pool %s\n", best,
 					   dev->bars[best].size,
 					   pciem_pool_resource() ? "exhausted" :
-					   "not configured (pciem_phys_region)");
+					   "not configured (pciem_pool_size=0)");
 			free_bars(dev);
 			return -ENOSPC;
 		}
@@ -702,7 +707,7 @@ static int __init pciem_init(void)
 	ret = pciem_bus_init(pciem_attach_bus);
 	if (ret)
 		return ret;
-	ret = pciem_pool_init(pciem_phys_region);
+	ret = pciem_pool_init(pciem_phys_region, pciem_pool_size);
 	if (ret)
 		goto err_bus;
 	ret = pciem_events_module_init();

@@ -3,7 +3,7 @@
  * pciem.h - internal interfaces of pciem.ko.
  *
  * main.c  /dev/pciem: open files, the device lifecycle, ioctls, mmap
- * pool.c  the BAR memory pool carved from pciem_phys_region
+ * pool.c  the BAR memory pool carved from pciem_phys_region or RAM (pool_ram.c)
  * bus.c   putting a device on a PCI bus: a virtual host bridge of its own,
  *         or a free slot of an existing bus; configuration accessors
  */
@@ -238,7 +238,9 @@ void pciem_trap_release(struct pciem_device *dev);
 u64 pciem_trap_count(void);
 
 /* pool.c */
-int pciem_pool_init(const char *region);
+int pciem_pool_init(const char *region, const char *ram_size);
+int pciem_pool_ram_take(u64 *size, phys_addr_t *start, int *nid);
+void pciem_pool_ram_give_back(phys_addr_t start, u64 size, int nid);
 void pciem_pool_exit(void);
 struct resource *pciem_pool_resource(void);
 phys_addr_t pciem_pool_alloc(u64 size, u64 align);

@@ -4,7 +4,9 @@
  *
  * A driver's ioremap() of a BAR must reach memory that the emulator maps
  * too, and x86 refuses to ioremap normal RAM.  So BARs are carved out of a
- * physical range the kernel does not manage, named by the module parameter
+ * physical range the kernel does not manage: by default whole memory blocks
+ * taken from the running kernel at load and given back at unload
+ * (pool_ram.c, sized by pciem_pool_size), or a range named by
  * pciem_phys_region=ADDR:SIZE and hidden from the kernel with mem= or
  * memmap= on its command line.  The range is entered in /proc/iomem as
  * "pciem BAR pool" and BAR resources are claimed inside it.
@@ -38,6 +40,8 @@ static struct resource pool_res = {
 };
 
 static bool pool_ready;
+static bool pool_from_ram;	/* taken by pool_ram.c: give it back at exit */
+static int pool_nid;
 static DEFINE_MUTEX(pool_lock);
 static LIST_HEAD(pool_ranges);	/* allocated ranges, sorted by address */
 
@@ -56,15 +60,57 @@ static int parse_region(const char *s, u64 *start, u64 *size)
 	return 0;
 }
 
-int pciem_pool_init(const char *region)
+/* Enter [start, start + size) in /proc/iomem as the pool. */
+static int claim_pool(u64 start, u64 size)
 {
-	u64 start, size;
+	pool_res.start = start;
+	pool_res.end = start + size - 1;
+	if (insert_resource(&iomem_resource, &pool_res)) {
+		pr_err("BAR pool [%#llx-%#llx] conflicts with another resource in /proc/iomem\n",
+		       start, start + size - 1);
+		return -EBUSY;
+	}
+	pool_ready = true;
+	pr_info("BAR pool [mem %#llx-%#llx] (%llu MiB%s)\n", start, start + size - 1, size >> 20,
+		pool_from_ram ? ", taken from RAM until unload" : "");
+	return 0;
+}
+
+/* Without a region: @ram_size bytes of RAM (memparse() syntax; 0: no pool). */
+static int pool_from_kernel_ram(const char *ram_size)
+{
+	phys_addr_t start;
+	char *end;
+	u64 size;
 	int ret;
 
-	if (!region || !*region) {
-		pr_info("no pciem_phys_region given: devices cannot have BARs\n");
+	size = memparse(ram_size ? ram_size : "0", &end);
+	if (end == ram_size || (*end && *end != '\n')) {
+		pr_err("pciem_pool_size=%s: expected a size, e.g. 128M\n", ram_size);
+		return -EINVAL;
+	}
+	if (!size) {
+		pr_info("no BAR pool (pciem_pool_size=0): devices cannot have BARs\n");
 		return 0;
 	}
+	ret = pciem_pool_ram_take(&size, &start, &pool_nid);
+	if (ret)
+		return ret;
+	pool_from_ram = true;
+	ret = claim_pool(start, size);
+	if (ret) {
+		pciem_pool_ram_give_back(start, size, pool_nid);
+		pool_from_ram = false;
+	}
+	return ret;
+}
+
+int pciem_pool_init(const char *region, const char *ram_size)
+{
+	u64 start, size;
+
+	if (!region || !*region)
+		return pool_from_kernel_ram(ram_size);
 	if (parse_region(region, &start, &size)) {
 		pr_err("pciem_phys_region=%s: expected ADDR:SIZE, e.g. 0x70000000:0x8000000\n",
 		       region);
@@ -78,22 +124,11 @@ int pciem_pool_init(const char *region)
 	}
 	if (region_intersects(start, size, IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
 	    REGION_DISJOINT) {
-		pr_err("pciem_phys_region [%#llx-%#llx] overlaps System RAM; hide it from the kernel with mem= or memmap=\n",
+		pr_err("pciem_phys_region [%#llx-%#llx] overlaps System RAM; hide it from the kernel with mem= or memmap=, or leave pciem_phys_region out to take RAM at load\n",
 		       start, start + size - 1);
 		return -EINVAL;
 	}
-
-	pool_res.start = start;
-	pool_res.end = start + size - 1;
-	ret = insert_resource(&iomem_resource, &pool_res);
-	if (ret) {
-		pr_err("pciem_phys_region [%#llx-%#llx] conflicts with another resource in /proc/iomem\n",
-		       start, start + size - 1);
-		return -EBUSY;
-	}
-	pool_ready = true;
-	pr_info("BAR pool [mem %#llx-%#llx] (%llu MiB)\n", start, start + size - 1, size >> 20);
-	return 0;
+	return claim_pool(start, size);
 }
 
 void pciem_pool_exit(void)
@@ -104,6 +139,9 @@ void pciem_pool_exit(void)
 	if (!list_empty(&pool_ranges))
 		pr_err("BAR pool still has allocations at exit; leaking them\n");
 	release_resource(&pool_res);
+	if (pool_from_ram && list_empty(&pool_ranges))
+		pciem_pool_ram_give_back(pool_res.start, resource_size(&pool_res), pool_nid);
+	pool_from_ram = false;
 	pool_ready = false;
 }
 

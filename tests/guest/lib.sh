@@ -55,16 +55,22 @@ wait_for() {
 	eval "$_wf_cmd"
 }
 
+# pool_param: pciem.ko's pool parameter in this VM: the reserved range, or
+# nothing when the pool comes from RAM (PCIEM_POOL empty).
+pool_param() {
+	[ -n "$PCIEM_POOL" ] && echo "pciem_phys_region=$PCIEM_POOL"
+}
+
 # load_pciem [PARAM=VALUE...]: (re)load pciem.ko with the VM's BAR memory
 # pool and the given extra module parameters.
 load_pciem() {
-	[ -n "$PCIEM_POOL" ] || fail "PCIEM_POOL is not set"
 	[ -f "$PCIEM_MODULES/pciem.ko" ] || fail "$PCIEM_MODULES/pciem.ko is missing"
 	if grep -q '^pciem ' /proc/modules; then
 		unload_pciem
 	fi
-	insmod "$PCIEM_MODULES/pciem.ko" pciem_phys_region="$PCIEM_POOL" "$@" ||
-		fail "insmod pciem.ko pciem_phys_region=$PCIEM_POOL $* failed"
+	# shellcheck disable=SC2046  # no parameter, or one
+	insmod "$PCIEM_MODULES/pciem.ko" $(pool_param) "$@" ||
+		fail "insmod pciem.ko $(pool_param) $* failed"
 	wait_for '[ -c /dev/pciem ]' 5 || fail "/dev/pciem did not appear"
 }
 

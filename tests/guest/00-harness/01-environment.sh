@@ -9,7 +9,6 @@ for m in /proc /sys /dev /tmp /sys/kernel/debug; do
 	grep -q " $m " /proc/mounts || fail "$m is not mounted"
 done
 check_eq hung_task_timeout_secs 20 "$(cat /proc/sys/kernel/hung_task_timeout_secs)"
-[ -n "$PCIEM_POOL" ] || fail "PCIEM_POOL not set"
 case ":$PATH:" in *:/pciem/bin:*) ;; *) fail "/pciem/bin not in PATH ($PATH)" ;; esac
 [ "$(pwd)" = "$PCIEM_TMP" ] || fail "not in PCIEM_TMP"
 grep -q intel_iommu=on /proc/cmdline || fail "intel_iommu=on missing"
@@ -21,6 +20,14 @@ check modprobe uio_pci_generic
 check modprobe ext4
 grep -q '^vfio_pci ' /proc/modules || fail "vfio_pci not loaded"
 lspci >/dev/null || fail "lspci does not run"
+
+if [ -z "$PCIEM_POOL" ]; then
+	# Pool from RAM: nothing hidden with mem=, all 2 GiB are System RAM.
+	grep -q " mem=" /proc/cmdline && fail "mem= on the command line in RAM pool mode"
+	mem_kb=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+	[ "$mem_kb" -gt $((1900 * 1024)) ] || fail "MemTotal ${mem_kb} kB: RAM hidden in RAM pool mode"
+	pass
+fi
 
 # The pool: inside the RAM hidden by mem=, absent from /proc/iomem.
 pool_start=$((${PCIEM_POOL%%:*}))
