@@ -80,7 +80,15 @@ static bool can_leave_range(u64 start, u64 range_end)
 
 	if (insert_resource(&iomem_resource, &probe))
 		return false;
+	/*
+	 * Covering the whole range (a block given back earlier is a range of
+	 * its own), the probe adopts the range itself: what matters is then
+	 * whether the range has children.
+	 */
 	children = probe.child;
+	if (children && probe.child->start == start && probe.child->end == range_end &&
+	    !probe.child->sibling)
+		children = probe.child->child;
 	remove_resource(&probe);
 	return !children;
 }
