@@ -24,8 +24,8 @@ GUEST_MEM_LIMIT=1792M
 #   ram       taken from the kernel's RAM when pciem.ko loads (no module
 #             parameter, no mem=).  nokaslr keeps the kernel image at the
 #             bottom of RAM, where it cannot pin every block above it
-#             (pool_ram.c), and memory given back is onlined movable, so
-#             the next load takes it again at once.
+#             (pool_ram.c).  Memory given back is onlined by the
+#             kernel's default policy, as on a user's host.
 # Default: ram on 6.12, reserved on 6.1 and on the debug kernel (built
 # without memory hot-plug), so that make check runs the suite both ways.
 pool_mode() {
@@ -41,7 +41,7 @@ pool_mode() {
 # guest_pool_append: the kernel command line's part for the pool mode.
 guest_pool_append() {
 	case $(pool_mode) in
-	ram) echo "nokaslr memhp_default_state=online_movable pciem.pool=ram" ;;
+	ram) echo "nokaslr pciem.pool=ram" ;;
 	reserved) echo "mem=$GUEST_MEM_LIMIT pciem.pool=$PCIEM_POOL_DEFAULT" ;;
 	*) vm_die "PCIEM_POOL_MODE=$PCIEM_POOL_MODE: expected ram or reserved" ;;
 	esac

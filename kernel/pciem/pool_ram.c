@@ -17,13 +17,13 @@
  * block that a range cannot lose.  The kernel shrinks or splits a System RAM
  * resource around a removed block, which it cannot do while a child
  * resource (the kernel image, a crash kernel) lies at or above the block,
- * and it does not split a 1 GiB direct-map page.  A block whose pages
- * cannot be migrated (unmovable kernel allocations) fails with EBUSY and
- * the next one down is tried.  Memory hot-plugged as ZONE_MOVABLE (e.g.
- * with memhp_default_state=online_movable) can always be taken.
+ * and it does not split a 1 GiB direct-map page.  A block holding a page
+ * that cannot move (an unmovable kernel allocation, a pinned user page)
+ * fails with EBUSY and the next one down is tried.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/gfp.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
 #include <linux/memory.h>
@@ -105,13 +105,38 @@ static bool in_gigantic_page(u64 start, u64 size, u64 block)
 	return false;
 }
 
+/*
+ * Can every page of [start, start + size) move away?  offline_pages()
+ * retries a page that cannot migrate (pinned: a VFIO user's DMA buffer,
+ * O_DIRECT in flight) until the loading process is killed, so the range is
+ * first emptied with alloc_contig_range(), which gives up at once (EBUSY)
+ * on such a page.  Freed again right away, the range then holds nothing for
+ * the offlining to migrate, short of what is allocated in between.
+ */
+static bool can_empty(u64 start, u64 size)
+{
+#ifdef CONFIG_CONTIG_ALLOC
+	unsigned long pfn = PHYS_PFN(start), n = PHYS_PFN(size);
+
+	if (!pfn_to_online_page(pfn))
+		return true;	/* offline (given back, never onlined): nothing to move */
+	if (alloc_contig_range(pfn, pfn + n, MIGRATE_MOVABLE, GFP_KERNEL | __GFP_NOWARN))
+		return false;
+	free_contig_range(pfn, n);
+#endif
+	return true;
+}
+
 /* One attempt: 0, -EBUSY (try another block) or another -errno (give up). */
 static int take(u64 cand, u64 size, phys_addr_t *start, int *nid)
 {
 	int ret;
 
 	*nid = memory_add_physaddr_to_nid(cand);
-	ret = offline_and_remove_memory(cand, size);
+	if (!can_empty(cand, size))
+		ret = -EBUSY;
+	else
+		ret = offline_and_remove_memory(cand, size);
 	if (!ret) {
 		/*
 		 * Cached write-back until now; the pool is used uncached and
