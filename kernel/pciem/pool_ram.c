@@ -204,7 +204,7 @@ int pciem_pool_ram_take(u64 *psize, phys_addr_t *start, int *nid)
 			}
 		}
 	}
-	pr_err("could not take %llu MiB of RAM for the BAR pool (%u blocks busy with unmovable memory, %u held by the kernel image or 1 GiB pages); try a smaller pciem_pool_size=, or give pciem_phys_region= a range hidden with mem= or memmap=\n",
+	pr_err("could not take %llu MiB of RAM for the BAR pool (%u blocks hold pages that cannot move: kernel memory, or pinned for DMA; %u held by the kernel image or 1 GiB pages); try a smaller pciem_pool_size=, or give pciem_phys_region= a range hidden with mem= or memmap=\n",
 	       size >> 20, busy, pinned);
 	return -ENOSPC;
 }

@@ -51,6 +51,12 @@ $(BUILD)/guest/bin/pciem_lifetime_test: tests/guest/pciem_lifetime_test.c tests/
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
+GUEST_BINS += $(BUILD)/guest/bin/pinmem
+
+$(BUILD)/guest/bin/pinmem: tests/guest/pinmem.c
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS) -static $< -o $@
+
 GUEST_BINS += $(BUILD)/guest/bin/pciem_fuzz
 
 $(BUILD)/guest/bin/pciem_fuzz: tests/guest/pciem_fuzz.c tests/guest/check.h include/pciem_api.h

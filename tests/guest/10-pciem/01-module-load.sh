@@ -63,6 +63,39 @@ if [ -z "$PCIEM_POOL" ]; then
 			fail "round $i: MemTotal $after kB after unloading, $mem_before before"
 		echo "ok: round $i: MemTotal $loaded kB while loaded, $after kB after"
 	done
+
+	# All but 256 MiB of the VM's available memory pinned for DMA (as
+	# VFIO pins a userspace driver's buffers), and a 512 MiB pool asked
+	# for, so that the blocks tried hold pages that cannot move (a block
+	# given back is onlined at the tail of the free lists, used last, so
+	# a 128 MiB pool would find it free).  Loading takes blocks that can
+	# be emptied, or fails with ENOSPC, and either way at once: the
+	# kernel's offlining alone would retry a pinned page until the
+	# loading process is killed.
+	avail=$(sed -n 's/^MemAvailable: *\([0-9]*\).*/\1/p' /proc/meminfo)
+	pin=$(((avail / 1024 - 256) / 64 * 64))
+	pinmem $pin >"$PCIEM_TMP/pin.out" 2>&1 &
+	PIN=$!
+	wait_for 'grep -q pinned "$PCIEM_TMP/pin.out"' 60 || fail "pinmem: $(cat "$PCIEM_TMP/pin.out")"
+	info "$(cat "$PCIEM_TMP/pin.out") of $((avail / 1024)) MiB available"
+	insmod $KO pciem_pool_size=512M 2>"$PCIEM_TMP/ins.err" &
+	INS=$!
+	if ! wait_for '! kill -0 $INS 2>/dev/null' 60; then
+		kill -9 $INS
+		wait $INS
+		kill $PIN
+		fail "insmod still running after 60 s with $pin MiB pinned"
+	fi
+	if wait $INS; then
+		echo "ok: with $pin MiB pinned, 512 MiB could still be taken"
+		rmmod pciem || fail "rmmod after the pinned load"
+	else
+		dmesg | tail -n 5 | grep -q "could not take 512 MiB of RAM" ||
+			fail "insmod with $pin MiB pinned failed without saying why: $(cat "$PCIEM_TMP/ins.err")"
+		echo "ok: with $pin MiB pinned, no block could be emptied: refused at once"
+	fi
+	kill $PIN
+	wait $PIN 2>/dev/null
 fi
 load_pciem
 pass
