@@ -58,7 +58,7 @@ INSTALL_MANS  :=	# man pages (source paths); section taken from the suffix
 PKGCONFIGS    :=	# .pc files (paths under $(BUILD)/lib/pkgconfig)
 
 .PHONY: all kernel userspace unit guest check demo install clean guest-payload deps \
-        checkpatch fuzz dkms-install dkms-uninstall
+        checkpatch fuzz dkms-install dkms-uninstall print-c-targets
 
 all: kernel userspace
 
@@ -98,10 +98,15 @@ fuzz: deps
 	@$(MAKE) --no-print-directory all guest-payload
 	@PCIEM_FUZZ_SECONDS=$(FUZZ_SECONDS) vm/run-tests.sh 10-pciem/21-fuzz
 
+# The programs and libraries built from C here, for scripts/check-deps.sh.
+print-c-targets:
+	@echo $(LIBS) $(PROGRAMS) $(GUEST_BINS) $(UNIT_TESTS) $(SAN_TESTS)
+
 # make check: dependencies, then build, then every test; one summary line.
 check: deps
 	@$(MAKE) --no-print-directory all guest-payload $(UNIT_TESTS) $(SAN_TESTS)
-	@PCIEM_VERSION=$(VERSION) scripts/check.sh "$(UNIT_TESTS) $(SAN_TESTS)"
+	@PCIEM_VERSION=$(VERSION) PCIEM_MANS="$(INSTALL_MANS)" PCIEM_PROGRAMS="$(PROGRAMS)" \
+		scripts/check.sh "$(UNIT_TESTS) $(SAN_TESTS)"
 
 demo: deps
 	@$(MAKE) --no-print-directory all guest-payload

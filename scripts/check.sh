@@ -2,6 +2,8 @@
 # scripts/check.sh "UNIT_TEST_PROGRAMS": the test part of `make check`.
 #
 # Runs the host unit tests (scripts/run-unit.sh, "unit: N passed, M failed"),
+# the man page checks (scripts/check-man.sh, "man: ..."), the build's
+# dependencies (scripts/check-deps.sh, "deps: ..."), the DKMS build,
 # then the guest tests in the test VM (vm/run-tests.sh, "guest: N passed,
 # M failed") on each Debian kernel (6.1 and 6.12; PCIEM_KERNELS overrides)
 # and the pciem.ko tests on the debug kernel, and ends with the sum of all
@@ -50,6 +52,16 @@ if [ -n "${units// /}" ]; then
 else
 	echo "unit: no host test programs"
 fi
+
+# Every installed program has a man page, and every page renders cleanly.
+echo
+echo "==== man pages"
+run_part man scripts/check-man.sh
+
+# Every program and library is rebuilt when any file it is compiled from changes.
+echo
+echo "==== build dependencies"
+run_part deps scripts/check-deps.sh
 
 # DKMS (dkms.conf) builds the modules for each guest kernel's headers.
 echo

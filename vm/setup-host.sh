@@ -26,6 +26,7 @@ PKGS=(
 	dkms			# make dkms-install; dkms.conf is checked by make check
 	linux-source-6.1	# the debug guest kernel (vm/debug-kernel.sh) and checkpatch
 	bc bison flex libelf-dev libssl-dev	# building that kernel
+	groff-base man-db	# man pages: rendered and checked by make check
 	coreutils
 )
 

@@ -1,5 +1,7 @@
 # libpciem: the device author's library (static, shared, pkg-config "pciem").
 LIBPCIEM_SRCS    := $(wildcard lib/pciem/*.c)
+# What a program compiled from those sources (static guest copies) depends on.
+LIBPCIEM_DEPS    := $(LIBPCIEM_SRCS) lib/pciem/internal.h include/pciem.h include/pciem_api.h
 LIBPCIEM_OBJS    := $(patsubst lib/pciem/%.c,$(BUILD)/obj/libpciem/%.o,$(LIBPCIEM_SRCS))
 LIBPCIEM_SONAME  := libpciem.so.0
 LIBPCIEM_A       := $(BUILD)/lib/libpciem.a
@@ -8,6 +10,7 @@ LIBPCIEM_SO      := $(BUILD)/lib/$(LIBPCIEM_SONAME).1.0
 LIBS       += $(LIBPCIEM_A) $(LIBPCIEM_SO) $(BUILD)/lib/$(LIBPCIEM_SONAME) $(BUILD)/lib/libpciem.so
 PKGCONFIGS += $(BUILD)/lib/pkgconfig/pciem.pc
 INSTALL_HDRS += pciem.h pciem_api.h
+INSTALL_MANS += lib/pciem/libpciem.3
 
 $(BUILD)/obj/libpciem/%.o: lib/pciem/%.c lib/pciem/internal.h include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)

@@ -11,31 +11,31 @@ $(BUILD)/guest/bin/pcibar: tests/guest/pcibar.c
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_events_test
 
-$(BUILD)/guest/bin/pciem_events_test: tests/guest/pciem_events_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_events_test: tests/guest/pciem_events_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_DEPS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_trap_test
 
-$(BUILD)/guest/bin/pciem_trap_test: tests/guest/pciem_trap_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_trap_test: tests/guest/pciem_trap_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_DEPS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_irq_test
 
-$(BUILD)/guest/bin/pciem_irq_test: tests/guest/pciem_irq_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_irq_test: tests/guest/pciem_irq_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_DEPS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_dma_test
 
-$(BUILD)/guest/bin/pciem_dma_test: tests/guest/pciem_dma_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_dma_test: tests/guest/pciem_dma_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_DEPS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_dma_probe
 
-$(BUILD)/guest/bin/pciem_dma_probe: tests/guest/pciem_dma_probe.c $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_dma_probe: tests/guest/pciem_dma_probe.c $(LIBPCIEM_DEPS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static $< $(LIBPCIEM_SRCS) -o $@
 
@@ -47,7 +47,7 @@ $(BUILD)/guest/bin/vfio_region_rw: tests/guest/vfio_region_rw.c tests/guest/chec
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_lifetime_test
 
-$(BUILD)/guest/bin/pciem_lifetime_test: tests/guest/pciem_lifetime_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_SRCS) include/pciem.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_lifetime_test: tests/guest/pciem_lifetime_test.c tests/guest/testlib.h tests/guest/check.h $(LIBPCIEM_DEPS) include/pciem.h include/pciem_api.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -static -pthread $< $(LIBPCIEM_SRCS) -o $@
 
@@ -59,7 +59,7 @@ $(BUILD)/guest/bin/pinmem: tests/guest/pinmem.c
 
 GUEST_BINS += $(BUILD)/guest/bin/pciem_fuzz
 
-$(BUILD)/guest/bin/pciem_fuzz: tests/guest/pciem_fuzz.c tests/guest/check.h include/pciem_api.h
+$(BUILD)/guest/bin/pciem_fuzz: tests/guest/pciem_fuzz.c tests/guest/check.h include/pciem_api.h include/pciio.h
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -static -pthread $< -o $@
 
