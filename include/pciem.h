@@ -153,7 +153,8 @@ int pciem_dispatch(struct pciem_dev *d, int timeout_ms);
  * After pciem_start(): dispatch (serving the driver's accesses) until the
  * kernel reports how the first probe went (PCIEM_EVENT_DRIVER): 1 when a
  * driver bound, 0 when none did; -ETIMEDOUT after timeout_ms (-1: no
- * limit), -EINTR on a signal, or another -errno from pciem_dispatch().
+ * limit), or another -errno from pciem_dispatch().  A signal does not end
+ * the wait: a program that stops on one waits in short rounds.
  * Later calls return the current state at once.
  */
 int pciem_wait_probed(struct pciem_dev *d, int timeout_ms);

@@ -2,10 +2,10 @@
 /*
  * pciem-edu - QEMU's educational PCI device ("-device edu", 1234:11e8) as a
  * libpciem device program.  Written from the register description in
- * docs/specs/edu.rst of QEMU and design.md §5; examples/edu/README.md says
- * how each register maps and where (and why) this device differs.
+ * docs/specs/edu.rst of QEMU; examples/edu/README.md says how each register
+ * maps and where (and why) this device differs.
  *
- *   pciem-edu [--attach]
+ *   pciem-edu [--attach] [--subsystem VENDOR:DEVICE]     (pciem-edu(8))
  *
  * Runs in the foreground until SIGINT/SIGTERM; prints the device's PCI
  * address on stdout once it is on the bus.  BAR 0 (1 MiB) is trapped: every

@@ -3,8 +3,7 @@
  * pciem-nvme - an NVMe 1.4 controller on libpciem, with one namespace
  * stored in a file.  Linux's own nvme driver binds to it (by class 0x010802).
  *
- *   pciem-nvme [--size BYTES] [--queues N] [--block-size 512|4096]
- *              [--serial S] [--model M] [--read-only] [--attach] FILE
+ *   pciem-nvme [OPTIONS] FILE       (the options: usage[] below, pciem-nvme(8))
  *
  * Runs in the foreground until SIGINT/SIGTERM; prints the controller's PCI
  * address on stdout once it is on the bus.  On SIGINT/SIGTERM the driver is

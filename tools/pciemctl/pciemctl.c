@@ -29,8 +29,8 @@ static const char usage[] =
 	"\n"
 	"  --vendor ID, --device ID         vendor and device ID (required)\n"
 	"  --subvendor ID, --subdevice ID   subsystem IDs (default 0)\n"
-	"  --rev N                          revision ID (default 0)\n"
-	"  --class 0xCCSSPP                 class, subclass, prog-if (default 0xff0000)\n"
+	"  --rev ID                         revision ID (default 0)\n"
+	"  --class CCSSPP                   class, subclass, prog-if (default ff0000)\n"
 	"  --attach                         join a free slot of an existing bus\n"
 	"                                   (pciem_attach_bus) instead of a new one\n"
 	"  --bar N:SIZE[:64][,prefetch]     memory BAR N; SIZE in bytes, K, M or G\n"
@@ -40,7 +40,9 @@ static const char usage[] =
 	"  --cap pasid:WIDTH[,exec][,priv]  PASID, max width WIDTH bits\n"
 	"  --cap vsec[:ID:REV:LEN]          vendor-specific extended capability\n"
 	"  --fill BYTE                      fill every BAR with BYTE after registering\n"
-	"  --ready FILE                     write the address to FILE once started\n";
+	"  --ready FILE                     write the address to FILE once started\n"
+	"IDs, revision and class are hexadecimal, 0x optional (as lspci prints them);\n"
+	"other numbers are decimal, 0x hexadecimal or 0 octal.\n";
 
 static int parse_u64(const char *s, uint64_t *out)
 {
@@ -73,6 +75,23 @@ static int parse_u32(const char *s, uint32_t max, uint32_t *out)
 	uint64_t v;
 
 	if (parse_u64(s, &v) || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * An ID, revision or class code: hexadecimal with or without 0x, as lspci
+ * and pciconf print them (so "--class 010802" is NVMe, not octal).
+ */
+static int parse_id(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 16);
+	if (errno || end == s || *end || *s == '-' || *s == '+' || v > max)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;
@@ -218,7 +237,7 @@ static int cmd_create(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'V': case 'D': case 'v': case 'd':
-			if (parse_u32(optarg, 0xffff, &v))
+			if (parse_id(optarg, 0xffff, &v))
 				goto bad;
 			if (opt == 'V')
 				ids.vendor_id = (uint16_t)v, have |= 1;
@@ -230,12 +249,12 @@ static int cmd_create(int argc, char **argv)
 				ids.subsys_device_id = (uint16_t)v;
 			break;
 		case 'r':
-			if (parse_u32(optarg, 0xff, &v))
+			if (parse_id(optarg, 0xff, &v))
 				goto bad;
 			ids.revision = (uint8_t)v;
 			break;
 		case 'c':
-			if (parse_u32(optarg, 0xffffff, &v))
+			if (parse_id(optarg, 0xffffff, &v))
 				goto bad;
 			ids.class_code[0] = v & 0xff;
 			ids.class_code[1] = (v >> 8) & 0xff;
