@@ -145,14 +145,20 @@ static long mt_hold(struct mt_dev *mt, unsigned long n)
 	return hi;
 }
 
-static void mt_stream_free(struct mt_dev *mt)
+/* Free the dmamap/dmaslab buffer to where it came from. */
+static void mt_stream_release(struct mt_dev *mt)
 {
-	dma_unmap_single(&mt->pdev->dev, mt->stream_addr, mt->stream_len, mt->stream_dir);
 	if (mt->stream_slab)
 		kmem_cache_free(mt_slab, mt->stream);
 	else
 		kfree(mt->stream);
 	mt->stream = NULL;
+}
+
+static void mt_stream_free(struct mt_dev *mt)
+{
+	dma_unmap_single(&mt->pdev->dev, mt->stream_addr, mt->stream_len, mt->stream_dir);
+	mt_stream_release(mt);
 }
 
 struct stress_arg {
@@ -344,11 +350,7 @@ static long do_cmd(struct mt_dev *mt, const char *cmd)
 		mt->stream_len = a;
 		mt->stream_addr = dma_map_single(&mt->pdev->dev, mt->stream, a, off);
 		if (dma_mapping_error(&mt->pdev->dev, mt->stream_addr)) {
-			if (slab)
-				kmem_cache_free(mt_slab, mt->stream);
-			else
-				kfree(mt->stream);
-			mt->stream = NULL;
+			mt_stream_release(mt);
 			return -EIO;
 		}
 		return mt->stream_addr;
