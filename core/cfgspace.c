@@ -664,3 +664,96 @@ void pcfg_set_intx_status(struct pcfg *c, bool asserted)
 	else
 		c->data[CS_STATUS] &= (uint8_t)~CS_STATUS_INTX;
 }
+
+/* ---- The device's own writes ---------------------------------------------- */
+
+/*
+ * Bits of byte @off that the device may not change: what the host side owns
+ * (Command, BARs, Interrupt Line), what pciem.ko drives (Interrupt Status,
+ * the MSI and MSI-X capabilities it delivers from), and what software walks
+ * to find everything else (IDs, Header Type, the capability lists).
+ */
+static uint8_t cs_device_protected(const struct pcfg *c, unsigned int off)
+{
+	unsigned int i;
+
+	if (off == CS_STATUS)
+		return CS_STATUS_INTX | CS_STATUS_CAP_LIST;
+	if (off == CS_STATUS + 1)
+		return 0;	/* error bits: the device's to set */
+	if (off < CS_REVISION || (off >= CS_BAR0 && off < CS_BAR0 + 4 * PCFG_NUM_BARS) ||
+	    off == CS_HEADER_TYPE || off == CS_CAP_PTR || off == CS_INT_LINE ||
+	    off == CS_INT_PIN)
+		return 0xff;
+	for (i = 0; i < c->ncaps; i++) {
+		const struct pcfg_cap *cap = &c->caps[i];
+		unsigned int head;
+
+		if (off < cap->offset || off >= cap->offset + cap->len)
+			continue;
+		switch (cap->type) {
+		case PCIEM_CAP_MSI:
+		case PCIEM_CAP_MSIX:
+			return 0xff;
+		case PCIEM_CAP_VSEC:
+			head = 8;	/* header and VSEC ID/revision/length */
+			break;
+		case PCIEM_CAP_PASID:
+			head = 4;
+			break;
+		default:
+			head = 2;	/* Capability ID, Next Pointer */
+			break;
+		}
+		return off < cap->offset + head ? 0xff : 0;
+	}
+	return 0;
+}
+
+int pcfg_device_write(struct pcfg *c, unsigned int off, unsigned int size, uint32_t val)
+{
+	unsigned int i;
+
+	if (!cs_access_ok(off, size))
+		return -EINVAL;
+	for (i = 0; i < size; i++) {
+		uint8_t b = (uint8_t)(val >> (8 * i));
+
+		if ((b ^ c->data[off + i]) & cs_device_protected(c, off + i))
+			return -EACCES;
+	}
+	for (i = 0; i < size; i++) {
+		unsigned int o = off + i;
+		uint8_t b = (uint8_t)(val >> (8 * i));
+		uint8_t ro = (uint8_t)~(c->wmask[o] | c->w1cmask[o]);
+
+		c->data[o] = b;
+		/* Read-only bits are the device's constants: a reset keeps them. */
+		c->reset_data[o] = (uint8_t)((c->reset_data[o] & ~ro) | (b & ro));
+	}
+	return 0;
+}
+
+int pcfg_device_access(struct pcfg *c, uint32_t off, uint32_t size, uint32_t flags,
+		       uint64_t *value)
+{
+	const uint32_t ops = PCIEM_CONFIG_ACCESS_WRITE | PCIEM_CONFIG_ACCESS_SET |
+			     PCIEM_CONFIG_ACCESS_CLEAR;
+	uint32_t old, v = (uint32_t)*value;
+	int ret = 0;
+
+	if ((flags & ~ops) || (flags & (flags - 1)) || !cs_access_ok(off, size))
+		return -EINVAL;
+	if (flags && size < 8 && (*value >> (8 * size)))
+		return -EINVAL;
+	old = pcfg_read(c, off, size);
+	if (flags & PCIEM_CONFIG_ACCESS_SET)
+		ret = pcfg_device_write(c, off, size, old | v);
+	else if (flags & PCIEM_CONFIG_ACCESS_CLEAR)
+		ret = pcfg_device_write(c, off, size, old & ~v);
+	else if (flags & PCIEM_CONFIG_ACCESS_WRITE)
+		ret = pcfg_device_write(c, off, size, v);
+	if (ret == 0)
+		*value = old;
+	return ret;
+}

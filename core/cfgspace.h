@@ -152,6 +152,31 @@ uint32_t pcfg_read(const struct pcfg *c, unsigned int off, unsigned int size);
  */
 void pcfg_write(struct pcfg *c, unsigned int off, unsigned int size, uint32_t val);
 
+/*
+ * The device's own configuration write (pciem.ko's PCIEM_IOCTL_CONFIG_ACCESS):
+ * 1, 2 or 4 bytes at a naturally aligned offset below 4096 take the value
+ * as given, whatever the masks say, so a device can set read-only and W1C
+ * bits (Status error bits, capability fields, VSEC data).  Read-only bits
+ * written so also become the value pcfg_reset() restores.  Bits the device
+ * does not own must keep their value: the IDs, Command, Status bits 3-4
+ * (Interrupt Status, Capabilities List), Header Type, the BARs, the
+ * Capabilities Pointer, Interrupt Line and Pin, each capability's header
+ * (ID and Next; a VSEC's first 8 bytes) and all of MSI and MSI-X.
+ * -EINVAL: bad offset or size; -EACCES: the write would change a bit the
+ * device does not own (nothing is written).
+ */
+int pcfg_device_write(struct pcfg *c, unsigned int off, unsigned int size, uint32_t val);
+
+/*
+ * PCIEM_IOCTL_CONFIG_ACCESS on the model: @flags 0 reads, one of
+ * PCIEM_CONFIG_ACCESS_WRITE/SET/CLEAR writes *value, ORs it in or clears
+ * its bits (through pcfg_device_write()).  *value gets the register's value
+ * from before.  -EINVAL: unknown or several flags, bad offset or size, a
+ * write operand wider than size; -EACCES as pcfg_device_write().
+ */
+int pcfg_device_access(struct pcfg *c, uint32_t off, uint32_t size, uint32_t flags,
+		       uint64_t *value);
+
 /* Return and clear pcfg.pending. */
 uint32_t pcfg_take_pending(struct pcfg *c);
 

@@ -126,12 +126,90 @@ int pciem_respond(struct pciem_dev *d, uint64_t seq, uint64_t data, int32_t stat
 /* The shared ring itself, for programs that consume it their own way. */
 struct pciem_shared_ring *pciem_ring(struct pciem_dev *d);
 
+/* ---- Regions: how a range of a BAR behaves --------------------------------
+ *
+ * pciem_region() gives a range of a BAR handlers, as a device model
+ * describes a register block.  pciem_dispatch() (one batch) or pciem_run()
+ * (until pciem_stop()) calls them, in the thread that dispatches, one access
+ * at a time and in the order the driver made them.
+ *
+ * A handler returns a completion status:
+ *   PCIEM_OK        the access completed (a read's value in *val);
+ *   PCIEM_UR        Unsupported Request: the device does not decode it;
+ *   PCIEM_CA        Completer Abort: the device decodes it but failed.
+ * The driver's read of a UR or CA returns all ones, and a write is dropped,
+ * as a root port reports either to the CPU.  The device records it as
+ * PCIe hardware does: UR sets Unsupported Request Detected in Device Status
+ * (with a PCI Express capability), CA sets Signaled Target Abort in Status.
+ *
+ * The library enforces the access rules of struct pciem_region_ops before
+ * calling a handler; an access that breaks them is an Unsupported Request
+ * that no handler sees.  Registering handlers is all it takes: the library
+ * traces the BAR itself (pciem_trace_bar() is for programs that consume
+ * events their own way).  On a BAR with regions, accesses that no region's
+ * handler takes behave as plain memory: reads return the BAR's contents,
+ * writes land in it.
+ */
+enum pciem_status {
+	PCIEM_OK = 0,
+	PCIEM_UR = 1,	/* Unsupported Request */
+	PCIEM_CA = 2,	/* Completer Abort */
+};
+
+/* Writes to the region also land in BAR memory, before .write runs. */
+#define PCIEM_REGION_STORE_WRITES (1u << 0)
+
+struct pciem_region_ops {
+	/*
+	 * @off is relative to the region's start; @size is 1, 2, 4 or 8.
+	 * read NULL: reads are not trapped and return the BAR's memory (the
+	 * device keeps its registers there, as pciem-nvme does).  write NULL:
+	 * writes just land in BAR memory.
+	 */
+	enum pciem_status (*read)(void *opaque, uint64_t off, unsigned int size, uint64_t *val);
+	enum pciem_status (*write)(void *opaque, uint64_t off, unsigned int size, uint64_t val);
+	/*
+	 * Access sizes the region accepts, in bytes (powers of two from 1 to
+	 * 8; 0 means 1 for min and 8 for max); accesses must be naturally
+	 * aligned unless .unaligned is set.
+	 */
+	unsigned int min_access, max_access;
+	bool unaligned;
+	uint32_t flags;		/* PCIEM_REGION_* */
+};
+
+/*
+ * Give [off, off + len) of a BAR these ops (copied; opaque is passed to
+ * them).  Before pciem_register().  Regions may not overlap.  Up to 64.
+ * -EINVAL: bad BAR, empty or overflowing range, no handler, bad sizes;
+ * -EEXIST: overlaps a region; -ENOSPC: too many; -EBUSY: after pciem_register().
+ */
+int pciem_region(struct pciem_dev *d, unsigned int bar, uint64_t off, uint64_t len,
+		 const struct pciem_region_ops *ops, void *opaque);
+
+/* ---- Configuration space from the device's side ----------------------------
+ *
+ * The function's own access to its configuration space (pciem.ko's
+ * PCIEM_IOCTL_CONFIG_ACCESS): set Status or Device Status error bits, fill
+ * capability fields and vendor-specific data, all read-only or W1C to the
+ * driver.  1, 2 or 4 bytes at a naturally aligned offset.  Bits the host
+ * owns (IDs, Command, BARs, capability headers, MSI and MSI-X) cannot be
+ * changed: -EACCES, nothing written.  docs/ioctl.md has the full list.
+ */
+int pciem_config_read(struct pciem_dev *d, unsigned int off, unsigned int size, uint32_t *val);
+int pciem_config_write(struct pciem_dev *d, unsigned int off, unsigned int size, uint32_t val);
+/* OR @bits into the register, atomically with the driver's writes. */
+int pciem_config_set_bits(struct pciem_dev *d, unsigned int off, unsigned int size,
+			  uint32_t bits);
+/* Offset of the standard capability with this ID (PCI_CAP_ID_*), or -ENOENT. */
+int pciem_find_capability(struct pciem_dev *d, unsigned int cap_id);
+
 /* ---- Handlers and the event loop -----------------------------------------
  *
- * Instead of consuming events yourself, register handlers for ranges of a
- * BAR and let pciem_dispatch() (one batch) or pciem_run() (until
- * pciem_stop()) call them.  A read with no handler answers "nothing there"
- * (all ones).  Handlers run in the thread that dispatches.
+ * The older, lower-level form of regions: pciem_on_bar() handlers cannot
+ * fail and imply no tracing (call pciem_trace_bar() as well).  A read with
+ * no handler answers "nothing there" (all ones).  Handlers run in the
+ * thread that dispatches.  New code uses pciem_region().
  */
 typedef uint64_t (*pciem_read_fn)(void *opaque, unsigned int bar, uint64_t off,
 				  unsigned int size);
@@ -163,16 +241,30 @@ int pciem_wait_probed(struct pciem_dev *d, int timeout_ms);
 int pciem_run(struct pciem_dev *d);
 void pciem_stop(struct pciem_dev *d);
 
-/* ---- Interrupts ------------------------------------------------------------ */
-
+/* ---- Interrupts ------------------------------------------------------------
+ *
+ * Threads.  A driver's interrupt handler usually reads a register at once,
+ * which only the dispatching thread can answer if it is traced.
+ *  - In a handler (pciem_region(), pciem_on_bar(), pciem_on_event()), a
+ *    raise or INTx change is sent when the handler returns, before the
+ *    access counts as done; hold any lock you like.
+ *  - From another thread, pciem_irq_raise() is sent at once: do not hold a
+ *    lock your handlers take while calling it.
+ *  - pciem_intx() from another thread, once a dispatcher runs, goes through
+ *    the dispatcher in call order: call it under the lock that guards the
+ *    status the level comes from, and the line follows the status.
+ * Raises of one vector that wait together are merged into one message.
+ */
 /*
  * Send MSI-X message @vector if the driver enabled MSI-X, else MSI message
  * @vector if it enabled MSI.  A masked vector stays pending and is sent when
- * unmasked.  -ENOTCONN: the driver enabled neither; -EINVAL: no such vector.
+ * unmasked.  -ENOTCONN: the driver enabled neither; -EINVAL: no such vector
+ * (for a raise that waits for the dispatcher, as the driver's settings are
+ * now; a later change loses it, as on a bus).
  */
 int pciem_irq_raise(struct pciem_dev *d, unsigned int vector);
 
-/* Drive the INTx line (level-triggered): asserted until deasserted. */
+/* Drive the INTx line (level-triggered): asserted until deasserted (last call wins). */
 int pciem_intx(struct pciem_dev *d, bool asserted);
 
 /*

@@ -362,6 +362,34 @@ struct pciem_ioeventfd {
 #define PCIEM_IOEVENTFD_FLAG_DATAMATCH (1u << 0)
 #define PCIEM_IOEVENTFD_FLAG_DEASSIGN  (1u << 1)
 
+/**
+ * PCIEM_IOCTL_CONFIG_ACCESS (extension): the device reads or writes its own
+ * configuration space, as the hardware behind it would.  @size bytes (1, 2
+ * or 4, naturally aligned) at @offset (below 4096).  @flags 0 reads;
+ * PCIEM_CONFIG_ACCESS_WRITE stores @value, PCIEM_CONFIG_ACCESS_SET ORs it
+ * in and PCIEM_CONFIG_ACCESS_CLEAR clears its bits, atomically with the
+ * driver's accesses.  Every access returns in @value the register as it
+ * was before.  Writes ignore the driver's masks (read-only and
+ * write-1-to-clear bits included: Status error bits, capability fields,
+ * vendor-specific data) but must leave alone the bits pciem.ko and the host
+ * own: EACCES, nothing written, if the result would change the IDs,
+ * Command, Status bits 3-4, Header Type, a BAR, the Capabilities Pointer,
+ * Interrupt Line or Pin, a capability's header (ID and Next; a VSEC's first
+ * 8 bytes) or any byte of the MSI or MSI-X capability.  Read-only bits
+ * written become the value a reset (FLR) restores.  Errors: docs/ioctl.md.
+ */
+struct pciem_config_access {
+	uint32_t offset;
+	uint32_t size;		/* 1, 2 or 4 */
+	uint32_t flags;		/* one PCIEM_CONFIG_ACCESS_*, or 0 to read */
+	uint32_t reserved;	/* must be 0 */
+	uint64_t value;		/* in: the operand (at most size bytes); out: the old value */
+};
+
+#define PCIEM_CONFIG_ACCESS_WRITE (1u << 0)
+#define PCIEM_CONFIG_ACCESS_SET   (1u << 1)
+#define PCIEM_CONFIG_ACCESS_CLEAR (1u << 2)
+
 /* ---- Shared event ring --------------------------------------------------- */
 
 #define PCIEM_RING_SIZE   256
@@ -410,6 +438,7 @@ struct pciem_shared_ring {
 	_IOW(PCIEM_IOCTL_MAGIC, 12, struct pciem_cap_config_flat)
 #define PCIEM_IOCTL_GET_DEVICE_INFO _IOR(PCIEM_IOCTL_MAGIC, 27, struct pciem_device_info)
 #define PCIEM_IOCTL_IOEVENTFD       _IOW(PCIEM_IOCTL_MAGIC, 28, struct pciem_ioeventfd)
+#define PCIEM_IOCTL_CONFIG_ACCESS   _IOWR(PCIEM_IOCTL_MAGIC, 29, struct pciem_config_access)
 
 /*
  * mmap() offsets.  On the /dev/pciem fd, offset 0 maps the shared ring.  On
@@ -467,6 +496,9 @@ PCIEM_STATIC_ASSERT(sizeof(struct pciem_device_info) == 32, "device_info");
 PCIEM_STATIC_ASSERT(sizeof(struct pciem_ioeventfd) == 40, "ioeventfd");
 PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_ioeventfd, bar) == 16, "ioeventfd.bar");
 PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_ioeventfd, fd) == 24, "ioeventfd.fd");
+PCIEM_STATIC_ASSERT(sizeof(struct pciem_config_access) == 24, "config_access");
+PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_config_access, value) == 16,
+		    "config_access.value");
 PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_shared_ring, tail) == 64, "ring.tail");
 PCIEM_STATIC_ASSERT(PCIEM_OFFSETOF(struct pciem_shared_ring, events) == 128, "ring.events");
 PCIEM_STATIC_ASSERT(sizeof(struct pciem_shared_ring) == 128 + 48 * PCIEM_RING_SIZE, "ring");

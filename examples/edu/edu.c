@@ -12,9 +12,9 @@
  * read is answered here and no write reaches the BAR's memory, so all
  * register state lives in this process.
  *
- * Threads: the main thread serves BAR accesses and makes every call that
- * signals an interrupt; a factorial thread computes; a DMA thread performs
- * transfers 100 ms after they are started.  One mutex guards the registers.
+ * Threads: the main thread serves BAR accesses; a factorial thread
+ * computes; a DMA thread performs transfers 100 ms after they are started.
+ * One mutex guards the registers.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -78,8 +78,7 @@ struct edu {
 	uint32_t fact;
 	uint32_t status;
 	uint32_t irq_status;
-	bool intx;			/* INTx asserted (serving thread only) */
-	unsigned int irq_pending;	/* raises for the serving thread to signal */
+	bool intx;			/* INTx asserted */
 	atomic_bool warned_irq;
 
 	uint64_t dma_src, dma_dst, dma_cnt, dma_cmd;
@@ -96,23 +95,15 @@ static void on_signal(int sig)
 }
 
 /*
- * Interrupts, as PCIe orders them: an Assert_INTx/Deassert_INTx message or
- * an MSI write goes upstream ahead of the completion of any later read, so
- * a driver that writes 0x60 or 0x64 and then reads a register finds the
- * interrupt sent or the line released.  Here the thread serving BAR 0
- * makes those calls itself, before it answers anything else.
- *
- * It makes every call that may start a handler (an MSI, asserting INTx),
- * also for the factorial and DMA threads, which leave their interrupts in
- * e->irq_pending: pciem.ko runs handlers away from the thread it knows as
- * the emulator's, and a handler that reads 0x24 (they all do) needs that
- * thread free to answer.  Such calls are never made with e->lock held
- * (the answer needs e->lock too).  Deasserting starts no handler and is
- * done under e->lock, so the line falls exactly when the status reaches 0.
- *
- * Status bits are cleared only by this thread (acknowledge), and only this
- * thread drives INTx (e->intx: asserted), so the line always matches the
- * status.
+ * Interrupts.  The status register (0x24) decides: any bit set means the
+ * interrupt is up.  With MSI on, each raise sends a message; otherwise the
+ * INTx line follows the status.  libpciem sends what a BAR handler raises
+ * when the handler returns, before the driver's next access is answered
+ * (pciem.h, "Interrupts"), so a driver that writes 0x60 or 0x64 and then
+ * reads a register finds the interrupt sent or the line released, as PCIe
+ * orders them.  INTx changes are made under e->lock, where the status
+ * changes, so the line always matches it; an MSI is raised with the lock
+ * dropped, as the driver's handler will read 0x24 at once.
  */
 
 static void warn_irq(struct edu *e, const char *what, int err)
@@ -123,60 +114,33 @@ static void warn_irq(struct edu *e, const char *what, int err)
 		pciem_strerror(err));
 }
 
-/* Release INTx (lock held). */
-static void intx_release(struct edu *e)
+/* Drive INTx to @up (lock held). */
+static void set_intx(struct edu *e, bool up)
 {
 	int ret;
 
-	if (!e->intx)
+	if (e->intx == up)
 		return;
-	ret = pciem_intx(e->d, false);
+	ret = pciem_intx(e->d, up);
 	if (ret < 0)
 		warn_irq(e, "INTx", ret);
-	e->intx = false;
+	e->intx = up;
 }
 
 /*
- * Signal the interrupt (serving thread, lock not held): the MSI message
- * when the driver enabled MSI, otherwise INTx, held until the status is 0.
- * A function must not use INTx while MSI is on, so a message sent releases
- * the line.  Returns false when INTx was used: raising it again changes
- * nothing.
+ * Status bits were set (lock not held): send the MSI message, or raise
+ * INTx when the driver did not enable MSI.  A function must not use INTx
+ * while MSI is on, so a message sent releases the line.
  */
-static bool signal_irq(struct edu *e)
+static void signal_irq(struct edu *e)
 {
-	bool up;
 	int ret = pciem_irq_raise(e->d, 0);
 
-	if (ret == 0) {
-		pthread_mutex_lock(&e->lock);
-		intx_release(e);
-		pthread_mutex_unlock(&e->lock);
-		return true;
-	}
-	if (ret != -ENOTCONN) {
+	if (ret < 0 && ret != -ENOTCONN)
 		warn_irq(e, "MSI", ret);
-		return true;
-	}
-	/* Only this thread clears status bits or touches e->intx. */
 	pthread_mutex_lock(&e->lock);
-	up = e->irq_status && !e->intx;
+	set_intx(e, ret == -ENOTCONN && e->irq_status);
 	pthread_mutex_unlock(&e->lock);
-	if (up) {
-		ret = pciem_intx(e->d, true);
-		if (ret < 0)
-			warn_irq(e, "INTx", ret);
-		e->intx = true;
-	}
-	return false;
-}
-
-/* Status bits were set by the factorial or DMA thread (lock held). */
-static void raise_irq(struct edu *e, uint32_t bits)
-{
-	e->irq_status |= bits;
-	if (e->irq_status)
-		e->irq_pending++;
 }
 
 /* Status bits were cleared (lock held): INTx falls at 0. */
@@ -184,14 +148,9 @@ static void lower_irq(struct edu *e, uint32_t bits)
 {
 	e->irq_status &= ~bits;
 	if (!e->irq_status)
-		intx_release(e);
+		set_intx(e, false);
 }
 
-/*
- * Serve BAR 0 until SIGINT/SIGTERM, signalling the interrupts the other
- * threads left.  While they have work outstanding it looks every
- * millisecond, otherwise every 100 ms.
- */
 /*
  * Drivers probe the device after START, and one may read it in probe: serve
  * it until the probe is over, so the address printed is of a device that
@@ -207,21 +166,15 @@ static int wait_probed(struct edu *e)
 	return ret < 0 && !stop ? ret : 0;
 }
 
+/* Serve BAR 0 until SIGINT/SIGTERM or until the function leaves the bus. */
 static int serve(struct edu *e)
 {
-	unsigned int n;
-	bool busy;
 	int ret;
 
 	while (!stop) {
-		pthread_mutex_lock(&e->lock);
-		n = e->irq_pending;
-		e->irq_pending = 0;
-		busy = (e->status & STATUS_COMPUTING) || (e->dma_cmd & DMA_RUN);
-		pthread_mutex_unlock(&e->lock);
-		while (n-- && signal_irq(e))
-			;
-		ret = pciem_dispatch(e->d, busy ? 1 : 100);
+		ret = pciem_dispatch(e->d, 100);
+		if (ret == -EPIPE)
+			return 0;	/* removed (sysfs remove, or the bus went away) */
 		if (ret < 0 && ret != -EINTR)
 			return ret;
 	}
@@ -236,22 +189,23 @@ static bool access_ok(uint64_t off, unsigned int size)
 	return (off & (size - 1)) == 0;
 }
 
-static uint64_t edu_read(void *opaque, unsigned int bar, uint64_t off, unsigned int size)
+static enum pciem_status edu_read(void *opaque, uint64_t off, unsigned int size, uint64_t *val)
 {
 	struct edu *e = opaque;
 	uint64_t v = ~0ull;
 
-	(void)bar;
 	/*
 	 * QEMU's edu never sees 1- and 2-byte accesses: its memory core refuses
 	 * them (the region is valid for 4 and 8 bytes only) and such a read
 	 * returns 0.  An 8-byte read below 0x80 reaches the device model and
 	 * reads all ones.  The driver sees the same here.
 	 */
+	*val = 0;
 	if (size < 4)
-		return 0;
+		return PCIEM_OK;
+	*val = v;
 	if (!access_ok(off, size))
-		return v;
+		return PCIEM_OK;
 	pthread_mutex_lock(&e->lock);
 	switch (off) {
 	case REG_ID:
@@ -285,18 +239,17 @@ static uint64_t edu_read(void *opaque, unsigned int bar, uint64_t off, unsigned 
 	pthread_mutex_unlock(&e->lock);
 	if (size == 4)
 		v &= 0xffffffffu;
-	return v;
+	*val = v;
+	return PCIEM_OK;
 }
 
-static void edu_write(void *opaque, unsigned int bar, uint64_t off, unsigned int size,
-		      uint64_t val)
+static enum pciem_status edu_write(void *opaque, uint64_t off, unsigned int size, uint64_t val)
 {
 	struct edu *e = opaque;
 	bool dma_idle, signal = false;
 
-	(void)bar;
 	if (!access_ok(off, size))
-		return;
+		return PCIEM_OK;	/* dropped, as QEMU's memory core drops it */
 	if (size == 4)
 		val &= 0xffffffffu;
 	pthread_mutex_lock(&e->lock);
@@ -348,9 +301,9 @@ static void edu_write(void *opaque, unsigned int bar, uint64_t off, unsigned int
 		break;
 	}
 	pthread_mutex_unlock(&e->lock);
-	/* Before the next event is served: see "Interrupts" above. */
 	if (signal)
 		signal_irq(e);
+	return PCIEM_OK;
 }
 
 static void add_ns(struct timespec *t, uint64_t ns)
@@ -389,8 +342,12 @@ static void *fact_thread(void *arg)
 			break;
 		e->fact = r;
 		e->status &= ~STATUS_COMPUTING;
-		if (e->status & STATUS_IRQFACT)
-			raise_irq(e, IRQ_FACT);
+		if (e->status & STATUS_IRQFACT) {
+			e->irq_status |= IRQ_FACT;
+			pthread_mutex_unlock(&e->lock);
+			signal_irq(e);
+			pthread_mutex_lock(&e->lock);
+		}
 	}
 	pthread_mutex_unlock(&e->lock);
 	return NULL;
@@ -457,8 +414,12 @@ static void *dma_thread(void *arg)
 		pthread_mutex_lock(&e->lock);
 		/* Like the bus: a failed transfer still completes. */
 		e->dma_cmd &= ~(uint64_t)DMA_RUN;
-		if (e->dma_cmd & DMA_IRQ)
-			raise_irq(e, IRQ_DMA);
+		if (e->dma_cmd & DMA_IRQ) {
+			e->irq_status |= IRQ_DMA;
+			pthread_mutex_unlock(&e->lock);
+			signal_irq(e);
+			pthread_mutex_lock(&e->lock);
+		}
 	}
 	pthread_mutex_unlock(&e->lock);
 	return NULL;
@@ -466,6 +427,13 @@ static void *dma_thread(void *arg)
 
 static int setup(struct edu *e, bool attach, uint16_t subsys_vendor, uint16_t subsys_device)
 {
+	/*
+	 * Every access reaches the handlers: sizes and alignment are checked
+	 * there, to answer what QEMU's edu answers (access_ok()).
+	 */
+	static const struct pciem_region_ops regs = {
+		.read = edu_read, .write = edu_write, .unaligned = true,
+	};
 	const struct pciem_config_space ids = {
 		.vendor_id = 0x1234, .device_id = 0x11e8,
 		.subsys_vendor_id = subsys_vendor, .subsys_device_id = subsys_device,
@@ -481,9 +449,7 @@ static int setup(struct edu *e, bool attach, uint16_t subsys_vendor, uint16_t su
 	if ((ret = pciem_set_ids(e->d, &ids)) < 0 ||
 	    (ret = pciem_add_bar(e->d, 0, EDU_BAR_SIZE, 0)) < 0 ||
 	    (ret = pciem_add_msi(e->d, 0, true, false)) < 0 ||
-	    (ret = pciem_trace_bar(e->d, 0, PCIEM_TRACE_READS | PCIEM_TRACE_WRITES |
-					     PCIEM_TRACE_STOP_WRITES)) < 0 ||
-	    (ret = pciem_on_bar(e->d, 0, 0, EDU_BAR_SIZE, edu_read, edu_write, e)) < 0 ||
+	    (ret = pciem_region(e->d, 0, 0, EDU_BAR_SIZE, &regs, e)) < 0 ||
 	    (ret = pciem_register(e->d)) < 0)
 		return fprintf(stderr, "pciem-edu: describing the device: %s\n",
 			       pciem_strerror(ret)), ret;

@@ -475,6 +475,29 @@ static long ioctl_trace_bar(struct pciem_device *dev, void __user *uarg)
 	return 0;
 }
 
+static long ioctl_config_access(struct pciem_device *dev, void __user *uarg)
+{
+	struct pciem_config_access arg;
+	unsigned long flags;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (dev->state == PCIEM_STATE_EMPTY)
+		return -EBADFD;
+	if (arg.reserved)
+		return -EINVAL;
+	/* Under cfg_lock: SET and CLEAR are atomic with the driver's writes. */
+	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
+	ret = pcfg_device_access(dev->cfg, arg.offset, arg.size, arg.flags, &arg.value);
+	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
+	if (ret)
+		return ret;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
 static long ioctl_inject_irq(struct pciem_device *dev, void __user *uarg)
 {
 	struct pciem_irq_inject arg;
@@ -579,6 +602,9 @@ static long pciem_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		break;
 	case PCIEM_IOCTL_TRACE_BAR:
 		ret = ioctl_trace_bar(dev, uarg);
+		break;
+	case PCIEM_IOCTL_CONFIG_ACCESS:
+		ret = ioctl_config_access(dev, uarg);
 		break;
 	case PCIEM_IOCTL_INJECT_IRQ:
 		ret = ioctl_inject_irq(dev, uarg);

@@ -3,12 +3,10 @@
  * device.c - describing, registering and starting an emulated function.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "pciem.h"
@@ -16,7 +14,6 @@
 
 int pciem_create(struct pciem_dev **out, uint32_t bus_mode)
 {
-	struct pciem_create_device arg = { .flags = bus_mode };
 	struct pciem_dev *d;
 	int ret;
 
@@ -26,37 +23,33 @@ int pciem_create(struct pciem_dev **out, uint32_t bus_mode)
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
+	d->be = pciem_default_backend();
+	d->fd = -1;
 	d->instance_fd = -1;
 	d->driver = -1;
-	d->fd = open(PCIEM_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (d->fd < 0) {
+	d->intx_want = -1;
+	pthread_mutex_init(&d->irq_lock, NULL);
+	d->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->wake_fd < 0) {
 		ret = -errno;
 		free(d);
 		return ret;
 	}
-	ret = xioctl(d->fd, PCIEM_IOCTL_CREATE_DEVICE, &arg);
-	if (ret < 0)
-		goto err;
-	d->ring = mmap(NULL, sizeof(*d->ring), PROT_READ | PROT_WRITE, MAP_SHARED, d->fd,
-		       PCIEM_RING_MMAP_OFFSET);
-	if (d->ring == MAP_FAILED) {
-		ret = -errno;
-		goto err;
+	ret = d->be->open(d, bus_mode);
+	if (ret < 0) {
+		close(d->wake_fd);
+		free(d);
+		return ret;
 	}
 	*out = d;
 	return 0;
-
-err:
-	close(d->fd);
-	free(d);
-	return ret;
 }
 
 int pciem_set_ids(struct pciem_dev *d, const struct pciem_config_space *ids)
 {
 	if (!d || !ids)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_SET_CONFIG, (void *)ids);
+	return dev_ioctl(d, PCIEM_IOCTL_SET_CONFIG, (void *)ids);
 }
 
 int pciem_add_bar(struct pciem_dev *d, unsigned int index, uint64_t size, uint32_t flags)
@@ -65,14 +58,14 @@ int pciem_add_bar(struct pciem_dev *d, unsigned int index, uint64_t size, uint32
 
 	if (!d)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_ADD_BAR, &arg);
+	return dev_ioctl(d, PCIEM_IOCTL_ADD_BAR, &arg);
 }
 
 int pciem_add_capability(struct pciem_dev *d, const struct pciem_cap_config *cap)
 {
 	if (!d || !cap)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_ADD_CAPABILITY, (void *)cap);
+	return dev_ioctl(d, PCIEM_IOCTL_ADD_CAPABILITY, (void *)cap);
 }
 
 int pciem_add_msi(struct pciem_dev *d, unsigned int num_vectors_log2, bool is_64bit,
@@ -142,7 +135,7 @@ static void unmap_bars(struct pciem_dev *d)
 {
 	for (int i = 0; i < 6; i++) {
 		if (d->bar[i])
-			munmap(d->bar[i], d->bar_map_len[i]);
+			d->be->unmap_bar(d, (unsigned int)i, d->bar[i], d->bar_map_len[i]);
 		d->bar[i] = NULL;
 		d->bar_size[i] = 0;
 		d->bar_map_len[i] = 0;
@@ -156,7 +149,15 @@ int pciem_register(struct pciem_dev *d)
 
 	if (!d)
 		return -EINVAL;
-	ret = xioctl(d->fd, PCIEM_IOCTL_REGISTER, NULL);
+	/* Tracing that pciem_region() implies, before the BARs are frozen. */
+	for (unsigned int i = 0; i < 6; i++) {
+		if (!d->region_trace[i])
+			continue;
+		ret = pciem_trace_bar(d, i, d->region_trace[i]);
+		if (ret < 0)
+			return ret;
+	}
+	ret = dev_ioctl(d, PCIEM_IOCTL_REGISTER, NULL);
 	if (ret < 0)
 		return ret;
 	d->instance_fd = ret;
@@ -166,15 +167,14 @@ int pciem_register(struct pciem_dev *d)
 		size_t len;
 		void *p;
 
-		ret = xioctl(d->fd, PCIEM_IOCTL_GET_BAR_INFO, &q);
+		ret = dev_ioctl(d, PCIEM_IOCTL_GET_BAR_INFO, &q);
 		if (ret == -ENOENT)
 			continue;
 		if (ret < 0)
 			goto err;
 		len = (size_t)((q.size + (uint64_t)page - 1) & ~((uint64_t)page - 1));
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d->instance_fd,
-			 (off_t)i * page);
-		if (p == MAP_FAILED) {
+		p = d->be->map_bar(d, i, len);
+		if (!p) {
 			ret = -errno;
 			goto err;
 		}
@@ -182,6 +182,7 @@ int pciem_register(struct pciem_dev *d)
 		d->bar_size[i] = q.size;
 		d->bar_map_len[i] = len;
 	}
+	pciem_find_caps(d);
 	return 0;
 
 err:
@@ -205,21 +206,21 @@ int pciem_bar_info(struct pciem_dev *d, unsigned int index, struct pciem_bar_inf
 		return -EINVAL;
 	memset(info, 0, sizeof(*info));
 	info->bar_index = index;
-	return xioctl(d->fd, PCIEM_IOCTL_GET_BAR_INFO, info);
+	return dev_ioctl(d, PCIEM_IOCTL_GET_BAR_INFO, info);
 }
 
 int pciem_start(struct pciem_dev *d)
 {
 	if (!d)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_START, NULL);
+	return dev_ioctl(d, PCIEM_IOCTL_START, NULL);
 }
 
 int pciem_device_info(struct pciem_dev *d, struct pciem_device_info *info)
 {
 	if (!d || !info)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_GET_DEVICE_INFO, info);
+	return dev_ioctl(d, PCIEM_IOCTL_GET_DEVICE_INFO, info);
 }
 
 int pciem_address(struct pciem_dev *d, char *buf, size_t len)
@@ -249,11 +250,10 @@ void pciem_destroy(struct pciem_dev *d)
 	if (!d)
 		return;
 	unmap_bars(d);
-	if (d->ring)
-		munmap(d->ring, sizeof(*d->ring));
-	if (d->instance_fd >= 0)
-		close(d->instance_fd);
-	close(d->fd);
+	d->be->close(d);
+	pciem_free_regions(d);
+	close(d->wake_fd);
+	pthread_mutex_destroy(&d->irq_lock);
 	free(d);
 }
 

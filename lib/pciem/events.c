@@ -17,7 +17,7 @@ int pciem_trace_config(struct pciem_dev *d, uint32_t flags)
 
 	if (!d)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_TRACE_BAR, &t);
+	return dev_ioctl(d, PCIEM_IOCTL_TRACE_BAR, &t);
 }
 
 int pciem_trace_bar(struct pciem_dev *d, unsigned int bar, uint32_t flags)
@@ -26,7 +26,7 @@ int pciem_trace_bar(struct pciem_dev *d, unsigned int bar, uint32_t flags)
 
 	if (!d)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_TRACE_BAR, &t);
+	return dev_ioctl(d, PCIEM_IOCTL_TRACE_BAR, &t);
 }
 
 int pciem_set_eventfd(struct pciem_dev *d, int efd)
@@ -35,7 +35,7 @@ int pciem_set_eventfd(struct pciem_dev *d, int efd)
 
 	if (!d)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_SET_EVENTFD, &c);
+	return dev_ioctl(d, PCIEM_IOCTL_SET_EVENTFD, &c);
 }
 
 int pciem_ioeventfd(struct pciem_dev *d, unsigned int bar, uint64_t off, unsigned int size,
@@ -48,7 +48,7 @@ int pciem_ioeventfd(struct pciem_dev *d, unsigned int bar, uint64_t off, unsigne
 
 	if (!d)
 		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_IOEVENTFD, &a);
+	return dev_ioctl(d, PCIEM_IOCTL_IOEVENTFD, &a);
 }
 
 struct pciem_shared_ring *pciem_ring(struct pciem_dev *d)
@@ -93,12 +93,17 @@ int pciem_next_event(struct pciem_dev *d, struct pciem_event *ev)
 	return ret;
 }
 
-/* Wait for an event; @take: take it off the ring, else only peek at it. */
+/*
+ * Wait for an event; @take: take it off the ring, else only peek at it.
+ * Deferred interrupts (wake_fd) end the wait early with 0, so the
+ * dispatcher sends them at once.
+ */
 int pciem_wait_event_peek(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms,
 			  bool take)
 {
-	struct pollfd p;
-	int ret;
+	struct pollfd p[2];
+	uint64_t n;
+	int ret, ready;
 
 	if (!d || !ev)
 		return -EINVAL;
@@ -106,18 +111,22 @@ int pciem_wait_event_peek(struct pciem_dev *d, struct pciem_event *ev, int timeo
 		ret = take ? pciem_next_event(d, ev) : pciem_peek_event(d, ev);
 		if (ret)
 			return ret;
-		p.fd = d->fd;
-		p.events = POLLIN;
-		p.revents = 0;
-		ret = poll(&p, 1, timeout_ms);
-		if (ret < 0 && errno == EINTR)
+		p[0] = (struct pollfd){ .fd = d->fd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = d->wake_fd, .events = POLLIN };
+		ready = poll(p, 2, timeout_ms);
+		if (ready < 0 && errno == EINTR)
 			continue;
-		if (ret < 0)
+		if (ready < 0)
 			return -errno;
-		if (ret == 0)
+		if (p[0].revents) {
+			ret = d->be->readable(d, p[0].revents);
+			if (ret < 0)
+				return ret;
+		}
+		if (p[1].revents & POLLIN)
+			(void)!read(d->wake_fd, &n, sizeof(n));
+		if (ready == 0 || (p[1].revents & POLLIN))
 			return take ? pciem_next_event(d, ev) : pciem_peek_event(d, ev);
-		if (p.revents & (POLLHUP | POLLERR))
-			return -EPIPE;
 	}
 }
 
@@ -129,14 +138,8 @@ int pciem_wait_event(struct pciem_dev *d, struct pciem_event *ev, int timeout_ms
 int pciem_respond(struct pciem_dev *d, uint64_t seq, uint64_t data, int32_t status)
 {
 	struct pciem_response r = { .seq = seq, .data = data, .status = status };
-	ssize_t n;
 
 	if (!d)
 		return -EINVAL;
-	do {
-		n = write(d->fd, &r, sizeof(r));
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	return n == sizeof(r) ? 0 : -EIO;
+	return d->be->respond(d, &r);
 }

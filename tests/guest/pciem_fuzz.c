@@ -394,6 +394,20 @@ static void op_ioeventfd(struct fdev *d)
 	IOC(d->fd, PCIEM_IOCTL_IOEVENTFD, &a, EBADF, EEXIST, EINVAL, ENOENT, ENOSPC);
 }
 
+/* The device's own configuration accesses, mostly well formed. */
+static void op_config_access(struct fdev *d)
+{
+	struct pciem_config_access a = {
+		.size = chance(80) ? 1u << below(3) : PICK(small_ints),
+		.flags = chance(90) ? below(2) : (uint32_t)rnd(),
+		.reserved = chance(95) ? 0 : 1,
+		.value = chance(90) ? below(0x10000) : rnd(),
+	};
+
+	a.offset = chance(80) ? a.size * below(4096 / (a.size ? a.size : 1)) : PICK(sizes);
+	IOC(d->fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EACCES, EINVAL);
+}
+
 /* The emulator's side of DMA: 3 MiB, then a guard the kernel's copies stop at. */
 #define DMABUF_LEN (3 << 20)
 static uint8_t *dmabuf;
@@ -777,7 +791,7 @@ static void step(struct fdev *d)
 	case 11: op_eventfd(d); break;
 	case 12: case 13: op_inject(d); break;
 	case 14: op_irqfd(d); break;
-	case 15: op_ioeventfd(d); break;
+	case 15: if (chance(50)) op_ioeventfd(d); else op_config_access(d); break;
 	case 16: case 17: op_dma(d); break;
 	case 18: op_bad_ioctl(d); break;
 	case 19: op_map_ring(d); break;

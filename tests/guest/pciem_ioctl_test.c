@@ -418,6 +418,110 @@ static void test_data_path_not_built(void)
 	close(fd);
 }
 
+static int config_access(int fd, uint32_t flags, uint32_t off, uint32_t size, uint64_t *value)
+{
+	struct pciem_config_access a = {
+		.offset = off, .size = size, .flags = flags, .value = *value,
+	};
+	int r = ioctl(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a);
+
+	if (r == 0)
+		*value = a.value;
+	return r < 0 ? -errno : r;
+}
+
+static uint64_t dev_read(int fd, uint32_t off, uint32_t size)
+{
+	uint64_t v = 0xa5a5;
+	int r = config_access(fd, 0, off, size, &v);
+
+	CHECK(r == 0, "device read %#x/%u: %s", off, size, strerror(-r));
+	return v;
+}
+
+static int dev_write(int fd, uint32_t off, uint32_t size, uint64_t value)
+{
+	return config_access(fd, PCIEM_CONFIG_ACCESS_WRITE, off, size, &value);
+}
+
+/* The device's side of configuration space: what the host sees, what it may not touch. */
+static void test_config_access(void)
+{
+	struct pciem_cap_config exp = { .cap_type = PCIEM_CAP_PCIE };
+	struct pciem_cap_config vsec = { .cap_type = PCIEM_CAP_VSEC };
+	struct pciem_config_access a = { .size = 4 };
+	struct pciem_device_info info;
+	uint16_t status;
+	uint64_t v;
+	char path[96];
+	int fd = open_pciem(), cfd, inst;
+
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EBADFD);
+	close(fd);
+	fd = created();
+	a = (struct pciem_config_access){ .size = 3 };
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EINVAL);
+	a = (struct pciem_config_access){ .size = 2, .offset = 1 };
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EINVAL);
+	a = (struct pciem_config_access){ .size = 4, .offset = 4096 };
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EINVAL);
+	a = (struct pciem_config_access){ .size = 4, .flags = 8 };
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EINVAL);
+	a = (struct pciem_config_access){ .size = 4, .flags = PCIEM_CONFIG_ACCESS_SET |
+							      PCIEM_CONFIG_ACCESS_CLEAR };
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EINVAL);
+	a = (struct pciem_config_access){ .size = 4, .reserved = 1 };
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EINVAL);
+	a = (struct pciem_config_access){ .size = 1, .offset = 0x2c, .value = 0x100,
+					  .flags = PCIEM_CONFIG_ACCESS_WRITE };
+	EXPECT_ERR(fd, PCIEM_IOCTL_CONFIG_ACCESS, &a, EINVAL);
+	CHECK(dev_read(fd, 0x00, 4) == 0x00ee1b36, "device read of the IDs");
+
+	EXPECT_OK(fd, PCIEM_IOCTL_ADD_CAPABILITY, &exp);
+	EXPECT_OK(fd, PCIEM_IOCTL_ADD_CAPABILITY, &vsec);
+	/* Before REGISTER: shapes the power-on state (Subsystem ID is read-only). */
+	CHECK(dev_write(fd, 0x2e, 2, 0x4242) == 0, "write Subsystem ID");
+	inst = ioctl(fd, PCIEM_IOCTL_REGISTER, NULL);
+	CHECK(inst >= 0, "REGISTER: %s", strerror(errno));
+	EXPECT_OK(fd, PCIEM_IOCTL_START, NULL);
+	EXPECT_OK(fd, PCIEM_IOCTL_GET_DEVICE_INFO, &info);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%04x:%02x:%02x.%x/config",
+		 info.domain, info.bus, info.devfn >> 3, info.devfn & 7);
+	cfd = open(path, O_RDWR);
+	CHECK(cfd >= 0, "%s: %s", path, strerror(errno));
+	if (cfd < 0)
+		goto out;
+
+	/* Signaled Target Abort (W1C): set by the device, seen and cleared by the host. */
+	v = 0x0800;
+	CHECK(config_access(fd, PCIEM_CONFIG_ACCESS_SET, 0x06, 2, &v) == 0 && v == 0x0010,
+	      "set Status bit 11: old value %#llx, want 0x10", (unsigned long long)v);
+	CHECK(pread(cfd, &status, 2, 0x06) == 2 && (status & 0x0800),
+	      "host reads Status %#x, want bit 11", status);
+	status = 0x0800;
+	CHECK(pwrite(cfd, &status, 2, 0x06) == 2, "host clears Status bit 11");
+	CHECK(!(dev_read(fd, 0x06, 2) & 0x0800), "bit 11 still set after the host's W1C");
+	CHECK(pread(cfd, &status, 2, 0x2e) == 2 && status == 0x4242,
+	      "host reads Subsystem ID %#x, want 0x4242", status);
+
+	/* What the host owns: refused, nothing written. */
+	CHECK(dev_write(fd, 0x04, 2, 0x0007) == -EACCES, "device write of Command");
+	CHECK(dev_write(fd, 0x10, 4, 0xfe000000) == -EACCES, "device write of BAR 0");
+	CHECK(dev_write(fd, 0x34, 1, 0x80) == -EACCES, "device write of the cap pointer");
+	CHECK(dev_write(fd, 0x00, 2, 0x8086) == -EACCES, "device write of Vendor ID");
+	CHECK(dev_read(fd, 0x00, 2) == 0x1b36, "Vendor ID changed by a refused write");
+	v = 0x0400;	/* Command's INTx Disable, through SET: refused as well */
+	CHECK(config_access(fd, PCIEM_CONFIG_ACCESS_SET, 0x04, 2, &v) == -EACCES,
+	      "SET of a Command bit");
+	v = 0xffff;	/* CLEAR of bits that are all 0 already changes nothing: allowed */
+	CHECK(config_access(fd, PCIEM_CONFIG_ACCESS_CLEAR, 0x2c, 2, &v) == 0,
+	      "CLEAR of Subsystem Vendor ID");
+	close(cfd);
+out:
+	close(inst);
+	close(fd);
+}
+
 static void test_eight_devices(void)
 {
 	enum { N = 8 };
@@ -471,5 +575,6 @@ int main(void)
 	test_bar_info_and_mmap();
 	test_data_path_not_built();
 	test_eight_devices();
+	test_config_access();
 	return summary("pciem_ioctl_test");
 }

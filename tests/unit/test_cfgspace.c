@@ -1236,6 +1236,96 @@ static void test_reset(void)
 	CHECK_EQ(pcfg_read(c, 0x00, 4), 0);
 }
 
+/* ---- The device's own writes ------------------------------------------------- */
+
+static void test_device_write(void)
+{
+	unsigned int exp, msi, msix, vsec;
+
+	setup();
+	CHECK_RET(pcfg_add_bar(c, 0, 4096, 0), 0);
+	CHECK_RET(add(cap_plain(PCIEM_CAP_PM)), 0x40);
+	msi = (unsigned int)add(cap_msi(0, 1, 0));
+	exp = (unsigned int)add(cap_plain(PCIEM_CAP_PCIE));
+	msix = (unsigned int)add(cap_msix(0, 0x800, 0xc00, 4));
+	vsec = (unsigned int)add(cap_vsec(0x1234, 1, 16));
+	CHECK_EQ(vsec, 0x100);
+	CHECK_RET(pcfg_finalize(c), 0);
+
+	/* Status error bits: W1C to software, set by the device. */
+	CHECK_RET(pcfg_device_write(c, 0x06, 2, 0x0810 | 0x4000), 0);
+	CHECK_EQ(pcfg_read(c, 0x06, 2), 0x4810);
+	pcfg_write(c, 0x06, 2, 0x4000);
+	CHECK_EQ(pcfg_read(c, 0x06, 2), 0x0810);
+	/* PCIe Device Status: Unsupported Request Detected (W1C). */
+	CHECK_RET(pcfg_device_write(c, exp + 0x0a, 2, 0x0008), 0);
+	CHECK_EQ(pcfg_read(c, exp + 0x0a, 2), 0x0008);
+	/* A read-only field, and the VSEC payload; a reset keeps both. */
+	CHECK_RET(pcfg_device_write(c, 0x2e, 2, 0x4242), 0);
+	CHECK_RET(pcfg_device_write(c, vsec + 8, 4, 0xdeadbeef), 0);
+	CHECK_EQ(pcfg_read(c, vsec + 8, 4), 0xdeadbeef);
+	pcfg_reset(c);
+	CHECK_EQ(pcfg_read(c, 0x2e, 2), 0x4242);
+	CHECK_EQ(pcfg_read(c, vsec + 8, 4), 0xdeadbeef);
+	CHECK_EQ(pcfg_read(c, exp + 0x0a, 2), 0);	/* W1C bits are not constants */
+	CHECK_EQ(pcfg_read(c, 0x06, 2), 0x0010);
+
+	/* Writing the value a protected bit already has is fine. */
+	CHECK_RET(pcfg_device_write(c, 0x00, 4, pcfg_read(c, 0x00, 4)), 0);
+	CHECK_RET(pcfg_device_write(c, 0x40, 1, 0x01), 0);
+
+	/* What the device does not own: refused whole, nothing written. */
+	SAVE();
+	CHECK_RET(pcfg_device_write(c, 0x00, 2, 0x1111), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x04, 2, 0x0002), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x06, 1, 0x18), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x0e, 1, 0x80), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x10, 4, 0xfe000000), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x34, 1, 0x48), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x3c, 1, 0x0b), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x3d, 1, 0x02), -EACCES);
+	CHECK_RET(pcfg_device_write(c, 0x41, 1, 0x00), -EACCES);	/* PM's Next */
+	CHECK_RET(pcfg_device_write(c, msi + 4, 4, 0xfee00000), -EACCES);
+	CHECK_RET(pcfg_device_write(c, msix + 2, 2, 0x8003), -EACCES);
+	CHECK_RET(pcfg_device_write(c, vsec + 4, 2, 0x9999), -EACCES);
+	CHECK_RET(pcfg_device_write(c, vsec, 4, 0), -EACCES);
+	/* Partly allowed is refused whole: Cache Line Size yes, Header Type no. */
+	CHECK_RET(pcfg_device_write(c, 0x0c, 4, 0xffffffff), -EACCES);
+	/* PCIEM_IOCTL_CONFIG_ACCESS: SET, CLEAR and bad arguments. */
+	{
+		uint64_t v = 0x0100;
+
+		CHECK_RET(pcfg_device_access(c, 0x06, 2, PCIEM_CONFIG_ACCESS_SET |
+					     PCIEM_CONFIG_ACCESS_CLEAR, &v), -EINVAL);
+		CHECK_RET(pcfg_device_access(c, 0x06, 2, 8, &v), -EINVAL);
+		v = 0x10000;
+		CHECK_RET(pcfg_device_access(c, 0x06, 2, PCIEM_CONFIG_ACCESS_SET, &v), -EINVAL);
+		v = 0x0400;
+		CHECK_RET(pcfg_device_access(c, 0x04, 2, PCIEM_CONFIG_ACCESS_SET, &v), -EACCES);
+		CHECK_EQ(v, 0x0400);	/* unchanged on failure */
+	}
+	CHECK_UNCHANGED();
+	{
+		uint64_t v = 0x0100;	/* Master Data Parity Error */
+
+		CHECK_RET(pcfg_device_access(c, 0x06, 2, PCIEM_CONFIG_ACCESS_SET, &v), 0);
+		CHECK_EQ(v, 0x0010);
+		CHECK_EQ(pcfg_read(c, 0x06, 2), 0x0110);
+		v = 0x0100;
+		CHECK_RET(pcfg_device_access(c, 0x06, 2, PCIEM_CONFIG_ACCESS_CLEAR, &v), 0);
+		CHECK_EQ(v, 0x0110);
+		v = 0;
+		CHECK_RET(pcfg_device_access(c, 0x06, 2, 0, &v), 0);
+		CHECK_EQ(v, 0x0010);
+	}
+	SAVE();
+	/* Bad shapes. */
+	CHECK_RET(pcfg_device_write(c, 0x01, 2, 0), -EINVAL);
+	CHECK_RET(pcfg_device_write(c, 0x00, 3, 0), -EINVAL);
+	CHECK_RET(pcfg_device_write(c, PCFG_SIZE, 1, 0), -EINVAL);
+	CHECK_UNCHANGED();
+}
+
 /* ---- Access rules -------------------------------------------------------------- */
 
 static void test_bad_access(void)
@@ -1344,6 +1434,7 @@ static const struct {
 	{ "reset", test_reset },
 	{ "bad_access", test_bad_access },
 	{ "widths_agree", test_widths_agree },
+	{ "device_write", test_device_write },
 };
 
 int main(void)

@@ -1,41 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * irq_dma.c - raising interrupts and moving data, as thin ioctl wrappers.
+ * dma.c - moving data between the device and host memory, as thin ioctl wrappers.
  */
 #include <errno.h>
 #include <stdint.h>
 
 #include "pciem.h"
 #include "internal.h"
-
-int pciem_irq_raise(struct pciem_dev *d, unsigned int vector)
-{
-	struct pciem_irq_inject i = { .vector = vector };
-
-	if (!d)
-		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_INJECT_IRQ, &i);
-}
-
-int pciem_intx(struct pciem_dev *d, bool asserted)
-{
-	struct pciem_irq_inject i = {
-		.reserved = asserted ? PCIEM_IRQ_INTX_ASSERT : PCIEM_IRQ_INTX_DEASSERT,
-	};
-
-	if (!d)
-		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_INJECT_IRQ, &i);
-}
-
-int pciem_irqfd(struct pciem_dev *d, int efd, unsigned int vector, uint32_t flags)
-{
-	struct pciem_irqfd_config c = { .eventfd = efd, .vector = vector, .flags = flags };
-
-	if (!d)
-		return -EINVAL;
-	return xioctl(d->fd, PCIEM_IOCTL_SET_IRQFD, &c);
-}
 
 static int dma(struct pciem_dev *d, uint64_t iova, const void *buf, size_t len, uint32_t flags)
 {
@@ -46,7 +17,7 @@ static int dma(struct pciem_dev *d, uint64_t iova, const void *buf, size_t len, 
 	if (!d || !buf || !len || len > UINT32_MAX)
 		return -EINVAL;
 	op.length = (uint32_t)len;
-	return xioctl(d->fd, PCIEM_IOCTL_DMA, &op);
+	return dev_ioctl(d, PCIEM_IOCTL_DMA, &op);
 }
 
 int pciem_dma_read(struct pciem_dev *d, uint64_t iova, void *buf, size_t len)
@@ -69,7 +40,7 @@ int pciem_dma_atomic(struct pciem_dev *d, uint64_t iova, uint32_t op, uint64_t o
 
 	if (!d)
 		return -EINVAL;
-	ret = xioctl(d->fd, PCIEM_IOCTL_DMA_ATOMIC, &a);
+	ret = dev_ioctl(d, PCIEM_IOCTL_DMA_ATOMIC, &a);
 	if (!ret && old)
 		*old = a.result;
 	return ret;
@@ -87,5 +58,5 @@ int pciem_dma_prp(struct pciem_dev *d, uint64_t prp1, uint64_t prp2, uint32_t pa
 	if (!d || !buf || !len || len > UINT32_MAX)
 		return -EINVAL;
 	r.length = (uint32_t)len;
-	return xioctl(d->fd, PCIEM_IOCTL_DMA_INDIRECT, &r);
+	return dev_ioctl(d, PCIEM_IOCTL_DMA_INDIRECT, &r);
 }
