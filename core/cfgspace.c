@@ -701,6 +701,10 @@ static uint8_t cs_device_protected(const struct pcfg *c, unsigned int off)
 		case PCIEM_CAP_PASID:
 			head = 4;
 			break;
+		case PCIEM_CAP_PCIE:
+			/* and PCI Express Capabilities: the port type the PCI core trusts */
+			head = 4;
+			break;
 		default:
 			head = 2;	/* Capability ID, Next Pointer */
 			break;

@@ -161,7 +161,8 @@ void pcfg_write(struct pcfg *c, unsigned int off, unsigned int size, uint32_t va
  * does not own must keep their value: the IDs, Command, Status bits 3-4
  * (Interrupt Status, Capabilities List), Header Type, the BARs, the
  * Capabilities Pointer, Interrupt Line and Pin, each capability's header
- * (ID and Next; a VSEC's first 8 bytes) and all of MSI and MSI-X.
+ * (ID and Next; a VSEC's first 8 bytes; PCI Express Capabilities) and all
+ * of MSI and MSI-X.
  * -EINVAL: bad offset or size; -EACCES: the write would change a bit the
  * device does not own (nothing is written).
  */

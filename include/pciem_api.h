@@ -375,8 +375,9 @@ struct pciem_ioeventfd {
  * own: EACCES, nothing written, if the result would change the IDs,
  * Command, Status bits 3-4, Header Type, a BAR, the Capabilities Pointer,
  * Interrupt Line or Pin, a capability's header (ID and Next; a VSEC's first
- * 8 bytes) or any byte of the MSI or MSI-X capability.  Read-only bits
- * written become the value a reset (FLR) restores.  Errors: docs/ioctl.md.
+ * 8 bytes; the PCI Express Capabilities register) or any byte of the MSI or
+ * MSI-X capability.  Read-only bits written become the value a reset (FLR)
+ * restores.  Errors: docs/ioctl.md.
  */
 struct pciem_config_access {
 	uint32_t offset;

@@ -27,6 +27,7 @@
  * fails when the seed had any finding.
  */
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -773,13 +774,16 @@ static void op_fork(void)
 
 /* ---- the loop --------------------------------------------------------------------- */
 
+static volatile sig_atomic_t cur_case = -1;
+
 static void step(struct fdev *d)
 {
 	if (d->fd < 0) {
 		op_open(d);
 		return;
 	}
-	switch (below(30)) {
+	cur_case = (sig_atomic_t)below(30);
+	switch (cur_case) {
 	case 0: op_create(d); break;
 	case 1: case 2: op_set_config(d); break;
 	case 3: case 4: op_add_bar(d); break;
@@ -880,6 +884,19 @@ static void run_seed(uint64_t seed, long ncalls, double until)
 	memset(&st, 0, sizeof(st));
 }
 
+/* A crash of the fuzzer itself: say where, then die of the signal. */
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	void *frames[32];
+	char msg[128];
+	int n = snprintf(msg, sizeof(msg), "pciem_fuzz: signal %d at %p in step case %d\n",
+			 sig, si->si_addr, (int)cur_case);
+
+	(void)uc;
+	(void)!write(2, msg, (size_t)n);
+	backtrace_symbols_fd(frames, backtrace(frames, 32), 2);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t seed = 0;
@@ -890,6 +907,12 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	{
+		struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_RESETHAND };
+
+		sigaction(SIGSEGV, &sa, NULL);
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed = strtoull(argv[++i], NULL, 0);

@@ -1285,6 +1285,7 @@ static void test_device_write(void)
 	CHECK_RET(pcfg_device_write(c, 0x3c, 1, 0x0b), -EACCES);
 	CHECK_RET(pcfg_device_write(c, 0x3d, 1, 0x02), -EACCES);
 	CHECK_RET(pcfg_device_write(c, 0x41, 1, 0x00), -EACCES);	/* PM's Next */
+	CHECK_RET(pcfg_device_write(c, exp + 2, 2, 0x0042), -EACCES);	/* Root Port */
 	CHECK_RET(pcfg_device_write(c, msi + 4, 4, 0xfee00000), -EACCES);
 	CHECK_RET(pcfg_device_write(c, msix + 2, 2, 0x8003), -EACCES);
 	CHECK_RET(pcfg_device_write(c, vsec + 4, 2, 0x9999), -EACCES);
