@@ -1928,13 +1928,19 @@ int main(int argc, char **argv)
 	if (ret == 0) {
 		printf("%s\n", c->addr);
 		fflush(stdout);
+		bool removed = false;
+
 		while (!stop_requested) {
 			ret = pciem_dispatch(c->d, 100);
+			/* Removed (sysfs remove, the bus went away): the driver is gone too. */
+			removed = ret == -EPIPE;
 			if (ret < 0 && ret != -EINTR)
 				break;
 			ret = 0;
 		}
-		if (ret < 0)
+		if (removed)
+			ret = 0;
+		else if (ret < 0)
 			fprintf(stderr, "pciem-nvme: %s\n", pciem_strerror(ret));
 		else
 			release_driver(c);
@@ -1961,5 +1967,8 @@ int main(int argc, char **argv)
 	}
 	pciem_destroy(c->d);	/* the controller leaves the bus */
 	close(c->fd);
+	for (unsigned int i = 0; i <= MAX_QUEUES; i++)
+		free(c->sq[i].data);
+	free(c);
 	return ret < 0 ? 1 : 0;
 }

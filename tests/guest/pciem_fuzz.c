@@ -685,12 +685,13 @@ static void op_pciio(struct fdev *d)
 	default: {
 		struct pci_match_conf pat = { .pc_sel = sel, .pc_vendor = 0x1b36,
 					      .flags = (pci_getconf_flags)below(256) };
-		struct pci_conf conf[4];
+		/* Room for every length offered below: a short buffer is the caller's bug. */
+		struct pci_conf conf[1024 / sizeof(struct pci_conf) + 1];
 		struct pci_conf_io cio = {
 			.pat_buf_len = chance(90) ? sizeof(pat) : below(512),
 			.num_patterns = chance(80) ? 1 : below(4),
 			.patterns = chance(95) ? &pat : (struct pci_match_conf *)(uintptr_t)rnd(),
-			.match_buf_len = chance(90) ? sizeof(conf) : below(1024),
+			.match_buf_len = chance(90) ? 4 * sizeof(conf[0]) : below(1024),
 			.matches = conf,
 			.offset = below(4),
 		};

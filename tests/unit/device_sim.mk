@@ -3,23 +3,40 @@
 # renamed with -Dmain=, and the test plays its driver.
 #
 #   $(BUILD)/unit/test_edu_sim       pciem-edu: registers, IRQs, DMA, removal
+#   $(BUILD)/unit/test_nvme_sim      pciem-nvme: init, Identify, I/O, MSI-X, shutdown
 
-UNIT_TESTS += $(BUILD)/unit/test_edu_sim
-SAN_TESTS  += $(BUILD)/unit-san/test_edu_sim
+DEVICE_SIM_TESTS := test_edu_sim test_nvme_sim
+UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(DEVICE_SIM_TESTS))
+SAN_TESTS  += $(addprefix $(BUILD)/unit-san/,$(DEVICE_SIM_TESTS))
 
-EDU_SIM_DEPS := tests/unit/test_edu_sim.c examples/edu/edu.c $(LIBPCIEM_SIM_DEPS) \
-                tests/unit/device_sim.mk
+# The program under test: its sources and the name its main() gets.
+test_edu_sim_SRCS  := examples/edu/edu.c
+test_edu_sim_MAIN  := pciem_edu_main
+test_nvme_sim_SRCS := examples/nvme/nvme.c
+test_nvme_sim_MAIN := pciem_nvme_main
 
-# $(1): output, $(2): extra flags
-define edu_sim_build
-	$(CC) $(STD) $(WARN) $(CFLAGS) $(2) $(CPPFLAGS_COMMON) -pthread -Dmain=pciem_edu_main \
-		-c examples/edu/edu.c -o $(1).edu.o
-	$(CC) $(STD) $(WARN) $(CFLAGS) $(2) $(CPPFLAGS_COMMON) -Ilib/pciem -pthread -o $(1) \
-		tests/unit/test_edu_sim.c $(1).edu.o $(LIBPCIEM_SIM_SRCS)
+# $(1): test name, $(2): output, $(3): extra flags.  The program's sources
+# are compiled apart, so that only their main() is renamed.
+define device_sim_build
+	rm -f $(2).prog.o
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(3) $(CPPFLAGS_COMMON) -pthread -Dmain=$($(1)_MAIN) \
+		-r -nostdlib $($(1)_SRCS) -o $(2).prog.o
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(3) $(CPPFLAGS_COMMON) -Ilib/pciem -pthread -o $(2) \
+		tests/unit/$(1).c $(2).prog.o $(LIBPCIEM_SIM_SRCS)
 endef
 
-$(BUILD)/unit/test_edu_sim: $(EDU_SIM_DEPS) | $(BUILD)/unit/.dir
-	$(call edu_sim_build,$@,)
+$(BUILD)/unit/test_edu_sim: tests/unit/test_edu_sim.c $(test_edu_sim_SRCS) \
+		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit/.dir
+	$(call device_sim_build,test_edu_sim,$@,)
 
-$(BUILD)/unit-san/test_edu_sim: $(EDU_SIM_DEPS) | $(BUILD)/unit-san/.dir
-	$(call edu_sim_build,$@,$(SANFLAGS))
+$(BUILD)/unit-san/test_edu_sim: tests/unit/test_edu_sim.c $(test_edu_sim_SRCS) \
+		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
+	$(call device_sim_build,test_edu_sim,$@,$(SANFLAGS))
+
+$(BUILD)/unit/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) \
+		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit/.dir
+	$(call device_sim_build,test_nvme_sim,$@,)
+
+$(BUILD)/unit-san/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) \
+		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
+	$(call device_sim_build,test_nvme_sim,$@,$(SANFLAGS))
