@@ -250,9 +250,10 @@ void pciem_stop(struct pciem_dev *d);
  *    access counts as done; hold any lock you like.
  *  - From another thread, pciem_irq_raise() is sent at once: do not hold a
  *    lock your handlers take while calling it.
- *  - pciem_intx() from another thread, once a dispatcher runs, goes through
- *    the dispatcher in call order: call it under the lock that guards the
- *    status the level comes from, and the line follows the status.
+ *  - pciem_intx() from another thread while a thread is in
+ *    pciem_dispatch() (pciem_run(), pciem_wait_probed()) goes through that
+ *    thread, in call order: call it under the lock that guards the status
+ *    the level comes from, and the line follows the status.
  * Raises of one vector that wait together are merged into one message.
  */
 /*

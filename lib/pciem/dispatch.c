@@ -158,11 +158,14 @@ static int handle_read(struct pciem_dev *d, const struct pciem_event *ev)
 	uint64_t val = 0;
 	enum pciem_status st;
 
-	if (r && !r->ops)
-		return r->rd ? pciem_respond(d, ev->seq,
-					     r->rd(r->opaque, ev->bar, ev->offset - r->off,
-						   ev->size), 0)
-			     : pciem_respond(d, ev->seq, 0, -1);
+	if (r && !r->ops) {
+		if (!r->rd)
+			return pciem_respond(d, ev->seq, 0, -1);
+		pciem_set_in_handler(d, true);
+		val = r->rd(r->opaque, ev->bar, ev->offset - r->off, ev->size);
+		pciem_set_in_handler(d, false);
+		return pciem_respond(d, ev->seq, val, 0);
+	}
 	if (r && r->ops->read) {
 		pciem_set_in_handler(d, true);
 		st = region_access(d, r, ev, false, &val);
@@ -247,8 +250,7 @@ int pciem_dispatch(struct pciem_dev *d, int timeout_ms)
 		n++;
 		ret = pciem_wait_event_peek(d, &ev, 0, false);
 	}
-	pciem_irq_flush(d);
-	pciem_set_dispatching(d, false);
+	pciem_set_dispatching(d, false);	/* and sends what is still queued */
 	return ret < 0 ? ret : n;
 }
 

@@ -73,14 +73,14 @@ struct pciem_dev {
 
 	/*
 	 * Interrupts raised where they could not be sent at once (irq.c):
-	 * in a handler, or by another thread while a dispatcher serves the
-	 * device.  The dispatching thread sends them before the next event.
+	 * in a handler, or INTx from another thread while a dispatcher runs.
+	 * The dispatching thread sends them before the next event.
 	 */
 	pthread_mutex_t irq_lock;
 	uint64_t irq_pending[PCIEM_MAX_VECTORS / 64];
 	int intx_want;			/* -1: no change queued; else the level */
 	atomic_bool has_deferred;
-	atomic_bool dispatched;		/* pciem_dispatch() has run: defer from other threads */
+	bool dispatching;		/* a thread is in pciem_dispatch() (irq_lock) */
 	int wake_fd;			/* eventfd: wakes the dispatcher for deferred work */
 };
 

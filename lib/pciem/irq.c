@@ -14,10 +14,11 @@
  * them in its pending bit.
  *
  * INTx is a level, which a device derives from its status under its own
- * lock; calls made in that order must reach the line in that order.  Once
- * a dispatcher serves the device, every level change therefore goes
- * through it (last call wins): callers may hold their lock, and the line
- * follows the order of the calls.
+ * lock; calls made in that order must reach the line in that order.  While
+ * a thread is in pciem_dispatch(), every level change from elsewhere
+ * therefore goes through it (last call wins; the dispatcher is woken), and
+ * it sends what is queued when it leaves; irq_lock makes "queue it" and
+ * "nobody dispatches, send it now" exclusive, so the order holds.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -46,16 +47,12 @@ void pciem_set_in_handler(struct pciem_dev *d, bool on)
 void pciem_set_dispatching(struct pciem_dev *d, bool on)
 {
 	dispatch_dev = on ? d : NULL;
-	if (on)
-		atomic_store(&d->dispatched, true);
-}
-
-/* Must this call wait for the dispatcher?  @level: an INTx change. */
-static bool must_defer(struct pciem_dev *d, bool level)
-{
-	if (handler_dev == d)
-		return true;
-	return level && dispatch_dev != d && atomic_load(&d->dispatched);
+	/* Under irq_lock: a queued INTx change is either flushed below or not queued. */
+	pthread_mutex_lock(&d->irq_lock);
+	d->dispatching = on;
+	pthread_mutex_unlock(&d->irq_lock);
+	if (!on)
+		pciem_irq_flush(d);
 }
 
 static int inject(struct pciem_dev *d, unsigned int vector, uint32_t how)
@@ -82,45 +79,48 @@ static int raise_check(struct pciem_dev *d, unsigned int vector)
 	return -ENOTCONN;
 }
 
-static void wake_dispatcher(struct pciem_dev *d)
-{
-	uint64_t one = 1;
-
-	atomic_store(&d->has_deferred, true);
-	if (handler_dev != d)
-		(void)!write(d->wake_fd, &one, sizeof(one));
-}
-
 int pciem_irq_raise(struct pciem_dev *d, unsigned int vector)
 {
 	int ret;
 
 	if (!d)
 		return -EINVAL;
-	if (!must_defer(d, false))
+	if (handler_dev != d)
 		return inject(d, vector, 0);
 	if (vector >= PCIEM_MAX_VECTORS)
 		return -EINVAL;
 	ret = raise_check(d, vector);
 	if (ret < 0)
 		return ret;
+	/* Sent when the handler returns. */
 	pthread_mutex_lock(&d->irq_lock);
 	d->irq_pending[vector / 64] |= 1ull << (vector % 64);
 	pthread_mutex_unlock(&d->irq_lock);
-	wake_dispatcher(d);
+	atomic_store(&d->has_deferred, true);
 	return 0;
 }
 
 int pciem_intx(struct pciem_dev *d, bool asserted)
 {
+	uint32_t how = asserted ? PCIEM_IRQ_INTX_ASSERT : PCIEM_IRQ_INTX_DEASSERT;
+	uint64_t one = 1;
+	bool queued = false;
+
 	if (!d)
 		return -EINVAL;
-	if (!must_defer(d, true))
-		return inject(d, 0, asserted ? PCIEM_IRQ_INTX_ASSERT : PCIEM_IRQ_INTX_DEASSERT);
+	if (dispatch_dev == d && handler_dev != d)
+		return inject(d, 0, how);	/* the dispatcher, between events */
 	pthread_mutex_lock(&d->irq_lock);
-	d->intx_want = asserted;
+	if (handler_dev == d || d->dispatching) {
+		d->intx_want = asserted;
+		queued = true;
+	}
 	pthread_mutex_unlock(&d->irq_lock);
-	wake_dispatcher(d);
+	if (!queued)
+		return inject(d, 0, how);	/* nobody dispatches: now, in call order */
+	atomic_store(&d->has_deferred, true);
+	if (handler_dev != d)
+		(void)!write(d->wake_fd, &one, sizeof(one));
 	return 0;
 }
 

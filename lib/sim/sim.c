@@ -644,11 +644,13 @@ static int sim_readable(struct pciem_dev *d, short revents)
 	bool gone;
 
 	(void)revents;
-	(void)!read(s->efd, &n, sizeof(n));
 	pthread_mutex_lock(&s->lock);
 	gone = s->removed;
 	pthread_mutex_unlock(&s->lock);
-	return gone ? -EPIPE : 0;
+	if (gone)
+		return -EPIPE;	/* and the fd stays readable, as POLLHUP stays */
+	(void)!read(s->efd, &n, sizeof(n));
+	return 0;
 }
 
 static void *sim_map_bar(struct pciem_dev *d, unsigned int i, size_t len)

@@ -1,13 +1,24 @@
-# Host tests of the example device programs on libpciem's simulated bus
-# (include/pciem_sim.h): each program's main() runs unmodified in a thread,
-# renamed with -Dmain=, and the test plays its driver.
+# Host tests on libpciem's simulated bus (include/pciem_sim.h).  For the
+# example device programs, each program's main() runs unmodified in a
+# thread, renamed with -Dmain=, and the test plays its driver.
 #
+#   $(BUILD)/unit/test_libpciem_sim  libpciem: regions, config access, IRQ rules
 #   $(BUILD)/unit/test_edu_sim       pciem-edu: registers, IRQs, DMA, removal
 #   $(BUILD)/unit/test_nvme_sim      pciem-nvme: init, Identify, I/O, MSI-X, shutdown
 
 DEVICE_SIM_TESTS := test_edu_sim test_nvme_sim
-UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(DEVICE_SIM_TESTS))
-SAN_TESTS  += $(addprefix $(BUILD)/unit-san/,$(DEVICE_SIM_TESTS))
+UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(DEVICE_SIM_TESTS) test_libpciem_sim)
+SAN_TESTS  += $(addprefix $(BUILD)/unit-san/,$(DEVICE_SIM_TESTS) test_libpciem_sim)
+
+$(BUILD)/unit/test_libpciem_sim: tests/unit/test_libpciem_sim.c $(LIBPCIEM_SIM_DEPS) \
+		tests/unit/device_sim.mk | $(BUILD)/unit/.dir
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -pthread -o $@ $< \
+		$(LIBPCIEM_SIM_SRCS)
+
+$(BUILD)/unit-san/test_libpciem_sim: tests/unit/test_libpciem_sim.c $(LIBPCIEM_SIM_DEPS) \
+		tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
+	$(CC) $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -pthread \
+		-o $@ $< $(LIBPCIEM_SIM_SRCS)
 
 # The program under test: its sources and the name its main() gets.
 test_edu_sim_SRCS  := examples/edu/edu.c
