@@ -23,7 +23,7 @@ $(BUILD)/unit-san/test_libpciem_sim: tests/unit/test_libpciem_sim.c $(LIBPCIEM_S
 # The program under test: its sources and the name its main() gets.
 test_edu_sim_SRCS  := examples/edu/edu.c
 test_edu_sim_MAIN  := pciem_edu_main
-test_nvme_sim_SRCS := examples/nvme/nvme.c
+test_nvme_sim_SRCS := $(wildcard examples/nvme/*.c)
 test_nvme_sim_MAIN := pciem_nvme_main
 
 # $(1): test name, $(2): output, $(3): extra flags.  The program's sources
@@ -44,10 +44,10 @@ $(BUILD)/unit-san/test_edu_sim: tests/unit/test_edu_sim.c $(test_edu_sim_SRCS) \
 		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
 	$(call device_sim_build,test_edu_sim,$@,$(SANFLAGS))
 
-$(BUILD)/unit/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) \
+$(BUILD)/unit/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) $(wildcard examples/nvme/*.h) \
 		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit/.dir
 	$(call device_sim_build,test_nvme_sim,$@,)
 
-$(BUILD)/unit-san/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) \
+$(BUILD)/unit-san/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) $(wildcard examples/nvme/*.h) \
 		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
 	$(call device_sim_build,test_nvme_sim,$@,$(SANFLAGS))
