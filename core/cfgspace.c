@@ -503,6 +503,26 @@ const struct pcfg_cap *pcfg_find_cap(const struct pcfg *c, uint32_t type)
 	return NULL;
 }
 
+bool pcfg_msix_layout(const struct pcfg *c, struct pcfg_msix_layout *l)
+{
+	unsigned int off = cs_cap_off(c, PCIEM_CAP_MSIX);
+	uint32_t table, pba;
+
+	if (!off)
+		return false;
+	table = cs_get(c->data, off + PCI_MSIX_TABLE, 4);
+	pba = cs_get(c->data, off + PCI_MSIX_PBA, 4);
+	l->cap = off;
+	l->size = (cs_get(c->data, off + PCI_MSIX_FLAGS, 2) & PCI_MSIX_FLAGS_QSIZE) + 1;
+	l->table_bar = table & PCI_MSIX_TABLE_BIR;
+	l->table_off = table & PCI_MSIX_TABLE_OFFSET;
+	l->table_len = l->size * PCI_MSIX_ENTRY_SIZE;
+	l->pba_bar = pba & PCI_MSIX_PBA_BIR;
+	l->pba_off = pba & PCI_MSIX_PBA_OFFSET;
+	l->pba_len = (l->size + 63) / 64 * 8;
+	return true;
+}
+
 /* ---- Finalize and reset ---------------------------------------------------- */
 
 /* Whether [off, off + len) lies inside implemented BAR @bir. */
@@ -518,24 +538,17 @@ static bool cs_fits_bar(const struct pcfg *c, unsigned int bir, uint64_t off, ui
 
 static int cs_check_msix(const struct pcfg *c)
 {
-	unsigned int off = cs_cap_off(c, PCIEM_CAP_MSIX);
-	uint32_t table, pba, tlen, plen, nent;
+	struct pcfg_msix_layout l;
 
-	if (!off)
+	if (!pcfg_msix_layout(c, &l))
 		return 0;
-	nent = (cs_get(c->data, off + PCI_MSIX_FLAGS, 2) & PCI_MSIX_FLAGS_QSIZE) + 1;
-	table = cs_get(c->data, off + PCI_MSIX_TABLE, 4);
-	pba = cs_get(c->data, off + PCI_MSIX_PBA, 4);
-	tlen = nent * PCI_MSIX_ENTRY_SIZE;
-	plen = (nent + 63) / 64 * 8;
-
-	if (!cs_fits_bar(c, table & PCI_MSIX_TABLE_BIR, table & PCI_MSIX_TABLE_OFFSET, tlen) ||
-	    !cs_fits_bar(c, pba & PCI_MSIX_PBA_BIR, pba & PCI_MSIX_PBA_OFFSET, plen))
+	if (!cs_fits_bar(c, l.table_bar, l.table_off, l.table_len) ||
+	    !cs_fits_bar(c, l.pba_bar, l.pba_off, l.pba_len))
 		return -EINVAL;
-	if ((table & PCI_MSIX_TABLE_BIR) == (pba & PCI_MSIX_PBA_BIR)) {
-		uint64_t t = table & PCI_MSIX_TABLE_OFFSET, p = pba & PCI_MSIX_PBA_OFFSET;
+	if (l.table_bar == l.pba_bar) {
+		uint64_t t = l.table_off, p = l.pba_off;
 
-		if (t < p + plen && p < t + tlen)
+		if (t < p + l.pba_len && p < t + l.table_len)
 			return -EINVAL;
 	}
 	return 0;
