@@ -3,125 +3,120 @@
  * cfgspace.c - the configuration space model of one emulated PCIe function.
  *
  * Freestanding C compiled into pciem.ko and into the host tests; see
- * cfgspace.h for the API.  Register offsets and bit values follow the PCI
- * Local Bus 3.0 and PCI Express Base specifications (the names in comments
- * are those of <linux/pci_regs.h>).  All private names carry a cs_/CS_
- * prefix so that this file can be #included next to kernel headers.
+ * cfgspace.h for the API.  Register offsets and bits are the names of
+ * <linux/pci_regs.h> (PCI Local Bus 3.0, PCI Express Base specifications).
+ * What that header has no name for -- the values this function powers on
+ * with, the bits software may write -- is defined below in terms of its
+ * names.  All private names carry a cs_/CS_ prefix so that this file can be
+ * #included next to kernel headers.
  */
 #include "cfgspace.h"
 
 /* ---- Type 0 header -------------------------------------------------------- */
 
-#define CS_VENDOR_ID		0x00	/* PCI_VENDOR_ID */
-#define CS_DEVICE_ID		0x02	/* PCI_DEVICE_ID */
-#define CS_COMMAND		0x04	/* PCI_COMMAND */
-#define CS_STATUS		0x06	/* PCI_STATUS */
-#define CS_REVISION		0x08	/* PCI_REVISION_ID */
-#define CS_CLASS_PROG		0x09	/* PCI_CLASS_PROG, then subclass, base class */
-#define CS_CACHE_LINE		0x0c	/* PCI_CACHE_LINE_SIZE */
-#define CS_HEADER_TYPE		0x0e	/* PCI_HEADER_TYPE */
-#define CS_BAR0			0x10	/* PCI_BASE_ADDRESS_0 */
-#define CS_SUBSYS_VENDOR	0x2c	/* PCI_SUBSYSTEM_VENDOR_ID */
-#define CS_SUBSYS_ID		0x2e	/* PCI_SUBSYSTEM_ID */
-#define CS_CAP_PTR		0x34	/* PCI_CAPABILITY_LIST */
-#define CS_INT_LINE		0x3c	/* PCI_INTERRUPT_LINE */
-#define CS_INT_PIN		0x3d	/* PCI_INTERRUPT_PIN */
-
-/* Memory Space, Bus Master, Parity Error Response, SERR# Enable, INTx Disable */
-#define CS_COMMAND_WMASK	0x0546
-/* Master Data Parity Error, Signaled/Received Target Abort, Received Master
- * Abort, Signaled System Error, Detected Parity Error
+/*
+ * Command bits software may write: the ones a PCI Express function
+ * implements.  I/O Space stays 0 because there are no I/O BARs; Special
+ * Cycles, Memory Write and Invalidate, VGA Palette Snoop, Stepping and Fast
+ * Back-to-Back Enable are hardwired to 0 on PCI Express.
  */
-#define CS_STATUS_W1C		0xf900
-#define CS_STATUS_INTX		0x08	/* PCI_STATUS_INTERRUPT */
-#define CS_STATUS_CAP_LIST	0x10	/* PCI_STATUS_CAP_LIST */
+#define CS_COMMAND_WMASK	(PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_PARITY | \
+				 PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE)
+/* Status bits that are write-1-to-clear: the error bits. */
+#define CS_STATUS_W1C		(PCI_STATUS_PARITY | PCI_STATUS_SIG_TARGET_ABORT | \
+				 PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT | \
+				 PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY)
 
-#define CS_BAR_LOW_BITS		0xfu
+/* The bits of a memory BAR below its address: space, type, prefetchable. */
+#define CS_BAR_LOW_BITS		((uint32_t)~PCI_BASE_ADDRESS_MEM_MASK)
 #define CS_BAR_FLAGS		(PCIEM_BAR_FLAG_MEM64 | PCIEM_BAR_FLAG_PREFETCH)
-
-#define CS_STD_FIRST		0x40	/* first byte after the type 0 header */
-#define CS_EXT_FIRST		0x100	/* the extended list starts here */
 
 /* ---- Capabilities ---------------------------------------------------------- */
 
-#define CS_CAP_ID_PM		0x01	/* PCI_CAP_ID_PM */
-#define CS_CAP_ID_MSI		0x05	/* PCI_CAP_ID_MSI */
-#define CS_CAP_ID_EXP		0x10	/* PCI_CAP_ID_EXP */
-#define CS_CAP_ID_MSIX		0x11	/* PCI_CAP_ID_MSIX */
-#define CS_EXT_CAP_ID_VNDR	0x000b	/* PCI_EXT_CAP_ID_VNDR */
-#define CS_EXT_CAP_ID_PASID	0x001b	/* PCI_EXT_CAP_ID_PASID */
+/* MSI-X Message Control bits software may write. */
+#define CS_MSIX_FLAGS_WMASK	(PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL)
 
-/* MSI (PCI_MSI_*) */
-#define CS_MSI_FLAGS		0x02
-#define CS_MSI_FLAGS_ENABLE	0x0001
-#define CS_MSI_FLAGS_QMASK	0x000e	/* Multiple Message Capable */
-#define CS_MSI_FLAGS_QSIZE	0x0070	/* Multiple Message Enable */
-#define CS_MSI_FLAGS_64BIT	0x0080
-#define CS_MSI_FLAGS_MASKBIT	0x0100
-#define CS_MSI_ADDRESS_LO	0x04
+/* Power Management Capabilities: version 3 (PCI PM 1.2); no D1, D2, PME. */
+#define CS_PM_PMC_VALUE		0x0003
 
-/* MSI-X (PCI_MSIX_*) */
-#define CS_MSIX_FLAGS		0x02
-#define CS_MSIX_FLAGS_WMASK	0xc000	/* Function Mask, MSI-X Enable */
-#define CS_MSIX_TABLE		0x04
-#define CS_MSIX_PBA		0x08
-#define CS_MSIX_LEN		12
-#define CS_MSIX_BIR		0x7u
-#define CS_MSIX_ENTRY_SIZE	16
+/*
+ * PCI Express capability, version 2, of an Endpoint on an 8 GT/s x4 link:
+ * the values it powers on with and the bits software may write.
+ */
+#define CS_EXP_FLAGS_VALUE	(2 | (PCI_EXP_TYPE_ENDPOINT << 4))
+/*
+ * Device Capabilities: Max_Payload_Size Supported 256 bytes (encoding 1 of
+ * PCI_EXP_DEVCAP_PAYLOAD), Extended Tag Field, no limit on the acceptable
+ * L0s and L1 latencies (fields all ones), Role-Based Error Reporting,
+ * Function Level Reset.
+ */
+#define CS_EXP_DEVCAP_VALUE	(1 | PCI_EXP_DEVCAP_EXT_TAG | PCI_EXP_DEVCAP_L0S | \
+				 PCI_EXP_DEVCAP_L1 | PCI_EXP_DEVCAP_RBER | PCI_EXP_DEVCAP_FLR)
+/* Device Control's defaults: Relaxed Ordering, No Snoop, 512-byte reads. */
+#define CS_EXP_DEVCTL_VALUE	(PCI_EXP_DEVCTL_RELAX_EN | PCI_EXP_DEVCTL_NOSNOOP_EN | \
+				 PCI_EXP_DEVCTL_READRQ_512B)
+/*
+ * Every Device Control field but Phantom Functions Enable and Aux Power PM
+ * Enable, which a function without phantom functions or aux power hardwires
+ * to 0.  Initiate FLR is writable so that a 1 reaches cs_write_effects(); it
+ * reads back as 0.
+ */
+#define CS_EXP_DEVCTL_WMASK	(PCI_EXP_DEVCTL_CERE | PCI_EXP_DEVCTL_NFERE | \
+				 PCI_EXP_DEVCTL_FERE | PCI_EXP_DEVCTL_URRE | \
+				 PCI_EXP_DEVCTL_RELAX_EN | PCI_EXP_DEVCTL_PAYLOAD | \
+				 PCI_EXP_DEVCTL_EXT_TAG | PCI_EXP_DEVCTL_NOSNOOP_EN | \
+				 PCI_EXP_DEVCTL_READRQ | PCI_EXP_DEVCTL_BCR_FLR)
+#define CS_EXP_DEVCTL_FLR_HI	(PCI_EXP_DEVCTL_BCR_FLR >> 8)	/* in the high byte */
+/* Device Status: the error-detected bits are write-1-to-clear. */
+#define CS_EXP_DEVSTA_W1C	(PCI_EXP_DEVSTA_CED | PCI_EXP_DEVSTA_NFED | \
+				 PCI_EXP_DEVSTA_FED | PCI_EXP_DEVSTA_URD)
+/* Link Capabilities: 8 GT/s, Maximum Link Width x4 (PCI_EXP_LNKCAP_MLW); no ASPM. */
+#define CS_EXP_LNKCAP_VALUE	(PCI_EXP_LNKCAP_SLS_8_0GB | (4 << 4))
+/*
+ * Link Control: ASPM Control, Read Completion Boundary, Common Clock
+ * Configuration, Extended Synch.  The other bits are reserved for an
+ * Endpoint (Link Disable, Retrain Link) or enable features Link Capabilities
+ * does not offer, which a function may hardwire to 0.
+ */
+#define CS_EXP_LNKCTL_WMASK	(PCI_EXP_LNKCTL_ASPMC | PCI_EXP_LNKCTL_RCB | \
+				 PCI_EXP_LNKCTL_CCC | PCI_EXP_LNKCTL_ES)
+/* Link Status: trained at 8 GT/s, x4, with the slot's reference clock. */
+#define CS_EXP_LNKSTA_VALUE	(PCI_EXP_LNKSTA_CLS_8_0GB | PCI_EXP_LNKSTA_NLW_X4 | \
+				 PCI_EXP_LNKSTA_SLC)
+/* Device Capabilities 2: Completion Timeout Ranges A-D (bits 3:0), and Disable. */
+#define CS_EXP_DEVCAP2_VALUE	(0xf | PCI_EXP_DEVCAP2_COMP_TMOUT_DIS)
+/* Device Control 2: the Completion Timeout controls Device Capabilities 2 offers. */
+#define CS_EXP_DEVCTL2_WMASK	(PCI_EXP_DEVCTL2_COMP_TIMEOUT | PCI_EXP_DEVCTL2_COMP_TMOUT_DIS)
+/* Link Capabilities 2: Supported Link Speeds 2.5, 5 and 8 GT/s. */
+#define CS_EXP_LNKCAP2_VALUE	(PCI_EXP_LNKCAP2_SLS_2_5GB | PCI_EXP_LNKCAP2_SLS_5_0GB | \
+				 PCI_EXP_LNKCAP2_SLS_8_0GB)
+#define CS_EXP_LNKCTL2_VALUE	PCI_EXP_LNKCTL2_TLS_8_0GT	/* Target Link Speed */
+/*
+ * Link Control 2: all but Selectable De-emphasis (bit 6), which is HwInit.
+ * Bits 15:10 (Enter Modified Compliance, Compliance SOS, Compliance
+ * Preset/De-emphasis) have no names in pci_regs.h.
+ */
+#define CS_EXP_LNKCTL2_WMASK	(PCI_EXP_LNKCTL2_TLS | PCI_EXP_LNKCTL2_ENTER_COMP | \
+				 PCI_EXP_LNKCTL2_HASD | PCI_EXP_LNKCTL2_TX_MARGIN | 0xfc00)
+/*
+ * The capability's length: all of version 2, through Slot Status 2.  (Not
+ * PCI_CAP_EXP_ENDPOINT_SIZEOF_V2, which ends at the link registers and is
+ * 0x32 in 6.1's pci_regs.h but 0x34 in 6.12's.)
+ */
+#define CS_EXP_LEN		(PCI_EXP_SLTSTA2 + 2)
 
-/* Power management (PCI_PM_*) */
-#define CS_PM_PMC		0x02
-#define CS_PM_PMC_VALUE		0x0003	/* version 3; no D1, D2, PME */
-#define CS_PM_CTRL		0x04
-#define CS_PM_CTRL_STATE	0x0003
-#define CS_PM_CTRL_NO_SOFT_RST	0x0008
-#define CS_PM_LEN		8
-
-/* PCI Express capability (PCI_EXP_*), version 2, Endpoint */
-#define CS_EXP_FLAGS		0x02
-#define CS_EXP_FLAGS_VALUE	0x0002
-#define CS_EXP_DEVCAP		0x04
-#define CS_EXP_DEVCAP_VALUE	0x10008fe1
-#define CS_EXP_DEVCTL		0x08
-#define CS_EXP_DEVCTL_VALUE	0x2810
-#define CS_EXP_DEVCTL_WMASK	0xf9ff
-#define CS_EXP_DEVCTL_FLR_HI	0x80	/* PCI_EXP_DEVCTL_BCR_FLR, in the high byte */
-#define CS_EXP_DEVSTA		0x0a
-#define CS_EXP_DEVSTA_W1C	0x000f
-#define CS_EXP_LNKCAP		0x0c
-#define CS_EXP_LNKCAP_VALUE	0x00000043
-#define CS_EXP_LNKCTL		0x10
-#define CS_EXP_LNKCTL_WMASK	0x00cb
-#define CS_EXP_LNKSTA		0x12
-#define CS_EXP_LNKSTA_VALUE	0x1043
-#define CS_EXP_DEVCAP2		0x24
-#define CS_EXP_DEVCAP2_VALUE	0x0000001f
-#define CS_EXP_DEVCTL2		0x28
-#define CS_EXP_DEVCTL2_WMASK	0x001f
-#define CS_EXP_LNKCAP2		0x2c
-#define CS_EXP_LNKCAP2_VALUE	0x0000000e
-#define CS_EXP_LNKCTL2		0x30
-#define CS_EXP_LNKCTL2_VALUE	0x0003
-#define CS_EXP_LNKCTL2_WMASK	0xffbf
-#define CS_EXP_LEN		0x3c
-
-/* Vendor-specific extended capability (PCI_VNDR_*) */
-#define CS_VNDR_HEADER		0x04
-#define CS_VNDR_MIN_LEN		8
+/* Vendor-specific extended capability: at least its two headers. */
+#define CS_VNDR_MIN_LEN		(PCI_VNDR_HEADER + 4)
 #define CS_VNDR_MAX_LEN		256
 
-/* PASID (PCI_PASID_*) */
-#define CS_PASID_CAP		0x04
-#define CS_PASID_CAP_EXEC	0x0002
-#define CS_PASID_CAP_PRIV	0x0004
+/*
+ * PASID Capability's Max PASID Width field starts at bit 8 (its mask,
+ * PCI_PASID_CAP_WIDTH, is missing from 6.1's pci_regs.h and linux-libc-dev).
+ */
 #define CS_PASID_CAP_WIDTH_SHIFT 8
-#define CS_PASID_CTRL		0x06
-#define CS_PASID_CTRL_ENABLE	0x0001
-#define CS_PASID_CTRL_EXEC	0x0002
-#define CS_PASID_CTRL_PRIV	0x0004
-#define CS_PASID_LEN		8
 #define CS_PASID_MAX_WIDTH	20
 
+/* Extended capability header fields (pci_regs.h only has decoders for them). */
 #define CS_EXT_HDR_VER_SHIFT	16
 #define CS_EXT_HDR_NEXT_SHIFT	20
 
@@ -164,7 +159,7 @@ static bool cs_bar_used(const struct pcfg *c, unsigned int index)
 
 static unsigned int cs_bar_off(unsigned int index)
 {
-	return CS_BAR0 + 4 * index;
+	return PCI_BASE_ADDRESS_0 + 4 * index;
 }
 
 /* The offset of a capability type, 0 when absent. */
@@ -180,13 +175,13 @@ static unsigned int cs_cap_off(const struct pcfg *c, uint32_t type)
 void pcfg_init(struct pcfg *c)
 {
 	memset(c, 0, sizeof(*c));
-	cs_put(c->wmask, CS_COMMAND, 2, CS_COMMAND_WMASK);
-	cs_put(c->w1cmask, CS_STATUS, 2, CS_STATUS_W1C);
-	c->wmask[CS_CACHE_LINE] = 0xff;
-	c->wmask[CS_INT_LINE] = 0xff;
-	c->data[CS_INT_PIN] = PCFG_DEFAULT_INTX_PIN;
-	c->std_next = CS_STD_FIRST;
-	c->ext_next = CS_EXT_FIRST;
+	cs_put(c->wmask, PCI_COMMAND, 2, CS_COMMAND_WMASK);
+	cs_put(c->w1cmask, PCI_STATUS, 2, CS_STATUS_W1C);
+	c->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
+	c->wmask[PCI_INTERRUPT_LINE] = 0xff;
+	c->data[PCI_INTERRUPT_PIN] = PCFG_DEFAULT_INTX_PIN;
+	c->std_next = PCI_STD_HEADER_SIZEOF;
+	c->ext_next = PCI_CFG_SPACE_SIZE;
 	memcpy(c->reset_data, c->data, PCFG_SIZE);
 }
 
@@ -204,14 +199,14 @@ int pcfg_set_ids(struct pcfg *c, const struct pciem_config_space *ids)
 		if (ids->reserved[i])
 			return -EINVAL;
 
-	cs_put(c->data, CS_VENDOR_ID, 2, ids->vendor_id);
-	cs_put(c->data, CS_DEVICE_ID, 2, ids->device_id);
-	c->data[CS_REVISION] = ids->revision;
+	cs_put(c->data, PCI_VENDOR_ID, 2, ids->vendor_id);
+	cs_put(c->data, PCI_DEVICE_ID, 2, ids->device_id);
+	c->data[PCI_REVISION_ID] = ids->revision;
 	for (i = 0; i < 3; i++)
-		c->data[CS_CLASS_PROG + i] = ids->class_code[i];
-	c->data[CS_HEADER_TYPE] = ids->header_type;
-	cs_put(c->data, CS_SUBSYS_VENDOR, 2, ids->subsys_vendor_id);
-	cs_put(c->data, CS_SUBSYS_ID, 2, ids->subsys_device_id);
+		c->data[PCI_CLASS_PROG + i] = ids->class_code[i];
+	c->data[PCI_HEADER_TYPE] = ids->header_type;
+	cs_put(c->data, PCI_SUBSYSTEM_VENDOR_ID, 2, ids->subsys_vendor_id);
+	cs_put(c->data, PCI_SUBSYSTEM_ID, 2, ids->subsys_device_id);
 	c->ids_set = true;
 	return 0;
 }
@@ -315,9 +310,9 @@ static int cs_cap_len(const struct pciem_cap_config *cap, bool *ext)
 		    msix->reserved[0] || msix->reserved[1] || msix->reserved[2] ||
 		    msix->reserved2)
 			return -EINVAL;
-		return CS_MSIX_LEN;
+		return PCI_CAP_MSIX_SIZEOF;
 	case PCIEM_CAP_PM:
-		return CS_PM_LEN;
+		return PCI_PM_SIZEOF;
 	case PCIEM_CAP_PCIE:
 		return CS_EXP_LEN;
 	case PCIEM_CAP_VSEC:
@@ -336,7 +331,7 @@ static int cs_cap_len(const struct pciem_cap_config *cap, bool *ext)
 		    pasid->execute_permission > 1 || pasid->privileged_mode > 1 ||
 		    pasid->reserved)
 			return -EINVAL;
-		return CS_PASID_LEN;
+		return PCI_EXT_CAP_PASID_SIZEOF;
 	default:
 		return -EINVAL;
 	}
@@ -347,56 +342,54 @@ static void cs_build_msi(struct pcfg *c, unsigned int off,
 {
 	unsigned int nvec = 1u << msi->num_vectors_log2;
 	uint32_t vmask = nvec == 32 ? 0xffffffffu : (1u << nvec) - 1;
-	unsigned int data_off = off + CS_MSI_ADDRESS_LO + 4;
 	uint16_t flags = (uint16_t)(msi->num_vectors_log2 << 1);
 
 	if (msi->has_64bit)
-		flags |= CS_MSI_FLAGS_64BIT;
+		flags |= PCI_MSI_FLAGS_64BIT;
 	if (msi->has_masking)
-		flags |= CS_MSI_FLAGS_MASKBIT;
-	cs_put(c->data, off + CS_MSI_FLAGS, 2, flags);
-	cs_put(c->wmask, off + CS_MSI_FLAGS, 2, CS_MSI_FLAGS_ENABLE | CS_MSI_FLAGS_QSIZE);
-	cs_put(c->wmask, off + CS_MSI_ADDRESS_LO, 4, 0xfffffffcu);
-	if (msi->has_64bit) {
-		cs_put(c->wmask, data_off, 4, 0xffffffffu);	/* Upper Address */
-		data_off += 4;
-	}
-	cs_put(c->wmask, data_off, 2, 0xffff);			/* Message Data */
+		flags |= PCI_MSI_FLAGS_MASKBIT;
+	cs_put(c->data, off + PCI_MSI_FLAGS, 2, flags);
+	cs_put(c->wmask, off + PCI_MSI_FLAGS, 2, PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	cs_put(c->wmask, off + PCI_MSI_ADDRESS_LO, 4, 0xfffffffcu);	/* dword aligned */
+	if (msi->has_64bit)
+		cs_put(c->wmask, off + PCI_MSI_ADDRESS_HI, 4, 0xffffffffu);
+	cs_put(c->wmask, off + (msi->has_64bit ? PCI_MSI_DATA_64 : PCI_MSI_DATA_32), 2, 0xffff);
 	if (msi->has_masking)
-		cs_put(c->wmask, data_off + 4, 4, vmask);	/* Mask Bits */
+		cs_put(c->wmask, off + (msi->has_64bit ? PCI_MSI_MASK_64 : PCI_MSI_MASK_32), 4,
+		       vmask);
 }
 
 static void cs_build_msix(struct pcfg *c, unsigned int off,
 			  const struct pciem_cap_msix_userspace *msix)
 {
-	cs_put(c->data, off + CS_MSIX_FLAGS, 2, msix->table_size - 1u);
-	cs_put(c->wmask, off + CS_MSIX_FLAGS, 2, CS_MSIX_FLAGS_WMASK);
-	cs_put(c->data, off + CS_MSIX_TABLE, 4, msix->table_offset | msix->bar_index);
-	cs_put(c->data, off + CS_MSIX_PBA, 4, msix->pba_offset | msix->bar_index);
+	cs_put(c->data, off + PCI_MSIX_FLAGS, 2, msix->table_size - 1u);
+	cs_put(c->wmask, off + PCI_MSIX_FLAGS, 2, CS_MSIX_FLAGS_WMASK);
+	cs_put(c->data, off + PCI_MSIX_TABLE, 4, msix->table_offset | msix->bar_index);
+	cs_put(c->data, off + PCI_MSIX_PBA, 4, msix->pba_offset | msix->bar_index);
 }
 
 static void cs_build_pm(struct pcfg *c, unsigned int off)
 {
-	cs_put(c->data, off + CS_PM_PMC, 2, CS_PM_PMC_VALUE);
-	cs_put(c->data, off + CS_PM_CTRL, 2, CS_PM_CTRL_NO_SOFT_RST);
-	cs_put(c->wmask, off + CS_PM_CTRL, 2, CS_PM_CTRL_STATE);
+	cs_put(c->data, off + PCI_PM_PMC, 2, CS_PM_PMC_VALUE);
+	cs_put(c->data, off + PCI_PM_CTRL, 2, PCI_PM_CTRL_NO_SOFT_RESET);
+	cs_put(c->wmask, off + PCI_PM_CTRL, 2, PCI_PM_CTRL_STATE_MASK);
 }
 
 static void cs_build_exp(struct pcfg *c, unsigned int off)
 {
-	cs_put(c->data, off + CS_EXP_FLAGS, 2, CS_EXP_FLAGS_VALUE);
-	cs_put(c->data, off + CS_EXP_DEVCAP, 4, CS_EXP_DEVCAP_VALUE);
-	cs_put(c->data, off + CS_EXP_DEVCTL, 2, CS_EXP_DEVCTL_VALUE);
-	cs_put(c->wmask, off + CS_EXP_DEVCTL, 2, CS_EXP_DEVCTL_WMASK);
-	cs_put(c->w1cmask, off + CS_EXP_DEVSTA, 2, CS_EXP_DEVSTA_W1C);
-	cs_put(c->data, off + CS_EXP_LNKCAP, 4, CS_EXP_LNKCAP_VALUE);
-	cs_put(c->wmask, off + CS_EXP_LNKCTL, 2, CS_EXP_LNKCTL_WMASK);
-	cs_put(c->data, off + CS_EXP_LNKSTA, 2, CS_EXP_LNKSTA_VALUE);
-	cs_put(c->data, off + CS_EXP_DEVCAP2, 4, CS_EXP_DEVCAP2_VALUE);
-	cs_put(c->wmask, off + CS_EXP_DEVCTL2, 2, CS_EXP_DEVCTL2_WMASK);
-	cs_put(c->data, off + CS_EXP_LNKCAP2, 4, CS_EXP_LNKCAP2_VALUE);
-	cs_put(c->data, off + CS_EXP_LNKCTL2, 2, CS_EXP_LNKCTL2_VALUE);
-	cs_put(c->wmask, off + CS_EXP_LNKCTL2, 2, CS_EXP_LNKCTL2_WMASK);
+	cs_put(c->data, off + PCI_EXP_FLAGS, 2, CS_EXP_FLAGS_VALUE);
+	cs_put(c->data, off + PCI_EXP_DEVCAP, 4, CS_EXP_DEVCAP_VALUE);
+	cs_put(c->data, off + PCI_EXP_DEVCTL, 2, CS_EXP_DEVCTL_VALUE);
+	cs_put(c->wmask, off + PCI_EXP_DEVCTL, 2, CS_EXP_DEVCTL_WMASK);
+	cs_put(c->w1cmask, off + PCI_EXP_DEVSTA, 2, CS_EXP_DEVSTA_W1C);
+	cs_put(c->data, off + PCI_EXP_LNKCAP, 4, CS_EXP_LNKCAP_VALUE);
+	cs_put(c->wmask, off + PCI_EXP_LNKCTL, 2, CS_EXP_LNKCTL_WMASK);
+	cs_put(c->data, off + PCI_EXP_LNKSTA, 2, CS_EXP_LNKSTA_VALUE);
+	cs_put(c->data, off + PCI_EXP_DEVCAP2, 4, CS_EXP_DEVCAP2_VALUE);
+	cs_put(c->wmask, off + PCI_EXP_DEVCTL2, 2, CS_EXP_DEVCTL2_WMASK);
+	cs_put(c->data, off + PCI_EXP_LNKCAP2, 4, CS_EXP_LNKCAP2_VALUE);
+	cs_put(c->data, off + PCI_EXP_LNKCTL2, 2, CS_EXP_LNKCTL2_VALUE);
+	cs_put(c->wmask, off + PCI_EXP_LNKCTL2, 2, CS_EXP_LNKCTL2_WMASK);
 }
 
 static void cs_build_vsec(struct pcfg *c, unsigned int off, unsigned int len,
@@ -405,32 +398,32 @@ static void cs_build_vsec(struct pcfg *c, unsigned int off, unsigned int len,
 	uint32_t hdr = vsec->vsec_id | ((uint32_t)vsec->vsec_rev << 16) |
 		       ((uint32_t)len << 20);
 
-	cs_put(c->data, off + CS_VNDR_HEADER, 4, hdr);
+	cs_put(c->data, off + PCI_VNDR_HEADER, 4, hdr);
 }
 
 static void cs_build_pasid(struct pcfg *c, unsigned int off,
 			   const struct pciem_cap_pasid_userspace *pasid)
 {
 	uint16_t cap = (uint16_t)(pasid->max_pasid_width << CS_PASID_CAP_WIDTH_SHIFT);
-	uint16_t ctrl = CS_PASID_CTRL_ENABLE;
+	uint16_t ctrl = PCI_PASID_CTRL_ENABLE;
 
 	if (pasid->execute_permission) {
-		cap |= CS_PASID_CAP_EXEC;
-		ctrl |= CS_PASID_CTRL_EXEC;
+		cap |= PCI_PASID_CAP_EXEC;
+		ctrl |= PCI_PASID_CTRL_EXEC;
 	}
 	if (pasid->privileged_mode) {
-		cap |= CS_PASID_CAP_PRIV;
-		ctrl |= CS_PASID_CTRL_PRIV;
+		cap |= PCI_PASID_CAP_PRIV;
+		ctrl |= PCI_PASID_CTRL_PRIV;
 	}
-	cs_put(c->data, off + CS_PASID_CAP, 2, cap);
-	cs_put(c->wmask, off + CS_PASID_CTRL, 2, ctrl);
+	cs_put(c->data, off + PCI_PASID_CAP, 2, cap);
+	cs_put(c->wmask, off + PCI_PASID_CTRL, 2, ctrl);
 }
 
 static const uint8_t cs_std_ids[] = {
-	[PCIEM_CAP_MSI] = CS_CAP_ID_MSI,
-	[PCIEM_CAP_MSIX] = CS_CAP_ID_MSIX,
-	[PCIEM_CAP_PM] = CS_CAP_ID_PM,
-	[PCIEM_CAP_PCIE] = CS_CAP_ID_EXP,
+	[PCIEM_CAP_MSI] = PCI_CAP_ID_MSI,
+	[PCIEM_CAP_MSIX] = PCI_CAP_ID_MSIX,
+	[PCIEM_CAP_PM] = PCI_CAP_ID_PM,
+	[PCIEM_CAP_PCIE] = PCI_CAP_ID_EXP,
 };
 
 int pcfg_add_cap(struct pcfg *c, const struct pciem_cap_config *cap)
@@ -476,7 +469,7 @@ int pcfg_add_cap(struct pcfg *c, const struct pciem_cap_config *cap)
 
 	if (ext) {
 		uint16_t id = cap->cap_type == PCIEM_CAP_VSEC ?
-			      CS_EXT_CAP_ID_VNDR : CS_EXT_CAP_ID_PASID;
+			      PCI_EXT_CAP_ID_VNDR : PCI_EXT_CAP_ID_PASID;
 
 		/* Next Capability Offset 0: the end of the list, for now. */
 		cs_put(c->data, off, 4, id | (1u << CS_EXT_HDR_VER_SHIFT));
@@ -486,9 +479,10 @@ int pcfg_add_cap(struct pcfg *c, const struct pciem_cap_config *cap)
 		c->ext_last = (uint16_t)off;
 		c->ext_next = (uint16_t)((off + len + 3) & ~3u);
 	} else {
-		c->data[off] = cs_std_ids[cap->cap_type];
-		c->data[off + 1] = 0;
-		c->data[c->std_last ? c->std_last + 1u : CS_CAP_PTR] = (uint8_t)off;
+		c->data[off + PCI_CAP_LIST_ID] = cs_std_ids[cap->cap_type];
+		c->data[off + PCI_CAP_LIST_NEXT] = 0;
+		c->data[c->std_last ? c->std_last + PCI_CAP_LIST_NEXT : PCI_CAPABILITY_LIST] =
+			(uint8_t)off;
 		c->std_last = (uint16_t)off;
 		c->std_next = (uint16_t)((off + len + 3) & ~3u);
 	}
@@ -509,6 +503,26 @@ const struct pcfg_cap *pcfg_find_cap(const struct pcfg *c, uint32_t type)
 	return NULL;
 }
 
+bool pcfg_msix_layout(const struct pcfg *c, struct pcfg_msix_layout *l)
+{
+	unsigned int off = cs_cap_off(c, PCIEM_CAP_MSIX);
+	uint32_t table, pba;
+
+	if (!off)
+		return false;
+	table = cs_get(c->data, off + PCI_MSIX_TABLE, 4);
+	pba = cs_get(c->data, off + PCI_MSIX_PBA, 4);
+	l->cap = off;
+	l->size = (cs_get(c->data, off + PCI_MSIX_FLAGS, 2) & PCI_MSIX_FLAGS_QSIZE) + 1;
+	l->table_bar = table & PCI_MSIX_TABLE_BIR;
+	l->table_off = table & PCI_MSIX_TABLE_OFFSET;
+	l->table_len = l->size * PCI_MSIX_ENTRY_SIZE;
+	l->pba_bar = pba & PCI_MSIX_PBA_BIR;
+	l->pba_off = pba & PCI_MSIX_PBA_OFFSET;
+	l->pba_len = (l->size + 63) / 64 * 8;
+	return true;
+}
+
 /* ---- Finalize and reset ---------------------------------------------------- */
 
 /* Whether [off, off + len) lies inside implemented BAR @bir. */
@@ -524,24 +538,17 @@ static bool cs_fits_bar(const struct pcfg *c, unsigned int bir, uint64_t off, ui
 
 static int cs_check_msix(const struct pcfg *c)
 {
-	unsigned int off = cs_cap_off(c, PCIEM_CAP_MSIX);
-	uint32_t table, pba, tlen, plen, nent;
+	struct pcfg_msix_layout l;
 
-	if (!off)
+	if (!pcfg_msix_layout(c, &l))
 		return 0;
-	nent = (cs_get(c->data, off + CS_MSIX_FLAGS, 2) & 0x7ff) + 1;
-	table = cs_get(c->data, off + CS_MSIX_TABLE, 4);
-	pba = cs_get(c->data, off + CS_MSIX_PBA, 4);
-	tlen = nent * CS_MSIX_ENTRY_SIZE;
-	plen = (nent + 63) / 64 * 8;
-
-	if (!cs_fits_bar(c, table & CS_MSIX_BIR, table & ~CS_MSIX_BIR, tlen) ||
-	    !cs_fits_bar(c, pba & CS_MSIX_BIR, pba & ~CS_MSIX_BIR, plen))
+	if (!cs_fits_bar(c, l.table_bar, l.table_off, l.table_len) ||
+	    !cs_fits_bar(c, l.pba_bar, l.pba_off, l.pba_len))
 		return -EINVAL;
-	if ((table & CS_MSIX_BIR) == (pba & CS_MSIX_BIR)) {
-		uint64_t t = table & ~CS_MSIX_BIR, p = pba & ~CS_MSIX_BIR;
+	if (l.table_bar == l.pba_bar) {
+		uint64_t t = l.table_off, p = l.pba_off;
 
-		if (t < p + plen && p < t + tlen)
+		if (t < p + l.pba_len && p < t + l.table_len)
 			return -EINVAL;
 	}
 	return 0;
@@ -562,7 +569,7 @@ int pcfg_finalize(struct pcfg *c)
 		return -EINVAL;
 
 	if (c->std_last)
-		c->data[CS_STATUS] |= CS_STATUS_CAP_LIST;
+		c->data[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
 	c->finalized = true;
 	pcfg_snapshot_reset_state(c);
 	return 0;
@@ -601,29 +608,29 @@ static void cs_write_effects(struct pcfg *c, unsigned int off, unsigned int size
 	unsigned int cap, reg;
 
 	cap = cs_cap_off(c, PCIEM_CAP_PM);
-	reg = cap + CS_PM_CTRL;
+	reg = cap + PCI_PM_CTRL;
 	if (cap && cs_hit(reg, off, size)) {
-		uint8_t state = c->data[reg] & CS_PM_CTRL_STATE;
+		uint8_t state = c->data[reg] & PCI_PM_CTRL_STATE_MASK;
 
 		/* D1 and D2 are not supported: the data is discarded. */
 		if (state == 1 || state == 2)
-			c->data[reg] = (uint8_t)((c->data[reg] & ~CS_PM_CTRL_STATE) |
-						 (old[reg - off] & CS_PM_CTRL_STATE));
+			c->data[reg] = (uint8_t)((c->data[reg] & ~PCI_PM_CTRL_STATE_MASK) |
+						 (old[reg - off] & PCI_PM_CTRL_STATE_MASK));
 	}
 
 	cap = cs_cap_off(c, PCIEM_CAP_MSI);
-	reg = cap + CS_MSI_FLAGS;
+	reg = cap + PCI_MSI_FLAGS;
 	if (cap && cs_hit(reg, off, size)) {
-		unsigned int mmc = (c->data[reg] & CS_MSI_FLAGS_QMASK) >> 1;
-		unsigned int mme = (c->data[reg] & CS_MSI_FLAGS_QSIZE) >> 4;
+		unsigned int mmc = (c->data[reg] & PCI_MSI_FLAGS_QMASK) >> 1;
+		unsigned int mme = (c->data[reg] & PCI_MSI_FLAGS_QSIZE) >> 4;
 
 		if (mme > mmc)
-			c->data[reg] = (uint8_t)((c->data[reg] & ~CS_MSI_FLAGS_QSIZE) |
+			c->data[reg] = (uint8_t)((c->data[reg] & ~PCI_MSI_FLAGS_QSIZE) |
 						 (mmc << 4));
 	}
 
 	cap = cs_cap_off(c, PCIEM_CAP_PCIE);
-	reg = cap + CS_EXP_DEVCTL + 1;
+	reg = cap + PCI_EXP_DEVCTL + 1;
 	if (cap && cs_hit(reg, off, size) && (c->data[reg] & CS_EXP_DEVCTL_FLR_HI)) {
 		/* Initiate Function Level Reset: reads as 0, the owner resets. */
 		c->data[reg] &= (uint8_t)~CS_EXP_DEVCTL_FLR_HI;
@@ -660,9 +667,9 @@ uint32_t pcfg_take_pending(struct pcfg *c)
 void pcfg_set_intx_status(struct pcfg *c, bool asserted)
 {
 	if (asserted)
-		c->data[CS_STATUS] |= CS_STATUS_INTX;
+		c->data[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
 	else
-		c->data[CS_STATUS] &= (uint8_t)~CS_STATUS_INTX;
+		c->data[PCI_STATUS] &= (uint8_t)~PCI_STATUS_INTERRUPT;
 }
 
 /* ---- The device's own writes ---------------------------------------------- */
@@ -677,13 +684,13 @@ static uint8_t cs_device_protected(const struct pcfg *c, unsigned int off)
 {
 	unsigned int i;
 
-	if (off == CS_STATUS)
-		return CS_STATUS_INTX | CS_STATUS_CAP_LIST;
-	if (off == CS_STATUS + 1)
+	if (off == PCI_STATUS)
+		return PCI_STATUS_INTERRUPT | PCI_STATUS_CAP_LIST;
+	if (off == PCI_STATUS + 1)
 		return 0;	/* error bits: the device's to set */
-	if (off < CS_REVISION || (off >= CS_BAR0 && off < CS_BAR0 + 4 * PCFG_NUM_BARS) ||
-	    off == CS_HEADER_TYPE || off == CS_CAP_PTR || off == CS_INT_LINE ||
-	    off == CS_INT_PIN)
+	if (off < PCI_REVISION_ID || off == PCI_HEADER_TYPE ||
+	    (off >= PCI_BASE_ADDRESS_0 && off < PCI_BASE_ADDRESS_0 + 4 * PCFG_NUM_BARS) ||
+	    off == PCI_CAPABILITY_LIST || off == PCI_INTERRUPT_LINE || off == PCI_INTERRUPT_PIN)
 		return 0xff;
 	for (i = 0; i < c->ncaps; i++) {
 		const struct pcfg_cap *cap = &c->caps[i];

@@ -116,6 +116,32 @@ int pcfg_add_cap(struct pcfg *c, const struct pciem_cap_config *cap);
 const struct pcfg_cap *pcfg_find_cap(const struct pcfg *c, uint32_t type);
 
 /*
+ * Where a function's MSI-X table and Pending Bit Array are, decoded from its
+ * MSI-X capability: Message Control's Table Size and the Table and PBA
+ * Offset/BIR registers.  Offsets are from the start of the BAR the BIR
+ * names; lengths are in bytes.
+ */
+struct pcfg_msix_layout {
+	unsigned int cap;		/* offset of the MSI-X capability */
+	unsigned int size;		/* table entries (vectors): 1..2048 */
+	unsigned int table_bar;		/* BAR index (BIR) of the table */
+	uint32_t table_off;
+	uint32_t table_len;		/* 16 bytes per entry */
+	unsigned int pba_bar;		/* BAR index (BIR) of the PBA */
+	uint32_t pba_off;
+	uint32_t pba_len;		/* one bit per entry, in whole QWORDs */
+};
+
+/*
+ * Fill *l from the MSI-X capability; false, with *l untouched, when there is
+ * none.  The registers are read-only, so the layout is fixed once the
+ * capability is added, and both BIRs are below PCFG_NUM_BARS (pcfg_add_cap()
+ * refuses others).  Nothing else is checked here: pcfg_finalize() refuses a
+ * table or PBA outside an implemented BAR, or the two overlapping.
+ */
+bool pcfg_msix_layout(const struct pcfg *c, struct pcfg_msix_layout *l);
+
+/*
  * Check the description as a whole and freeze it.  Sets Status.Capabilities
  * List when there are standard capabilities, then records the reset state
  * (as pcfg_snapshot_reset_state() does).

@@ -6,6 +6,11 @@
  * tests, so it uses neither libc beyond <string.h> nor kernel APIs beyond
  * <linux/string.h>.  Errors are negative errno values, which are the same
  * numbers in the kernel and in Linux userspace.
+ *
+ * PCI register names come from <linux/pci_regs.h> in both builds: it is a
+ * uapi header, so the kernel finds it under include/uapi and userspace in
+ * linux-libc-dev.  core/ uses only names that the 6.1 and 6.12 kernels and
+ * Debian 12's linux-libc-dev all define.
  */
 #ifndef PCIEM_CORE_TYPES_H
 #define PCIEM_CORE_TYPES_H
@@ -21,5 +26,6 @@
 #include <string.h>
 #include <errno.h>
 #endif
+#include <linux/pci_regs.h>
 
 #endif /* PCIEM_CORE_TYPES_H */

@@ -113,6 +113,18 @@ u32 pciem_cfg_get32(struct pciem_device *dev, unsigned int off)
 	return v;
 }
 
+/* Where the MSI-X table and PBA are (false: no MSI-X capability). */
+bool pciem_cfg_msix_layout(struct pciem_device *dev, struct pcfg_msix_layout *l)
+{
+	unsigned long flags;
+	bool ret;
+
+	raw_spin_lock_irqsave(&dev->cfg_lock, flags);
+	ret = pcfg_msix_layout(dev->cfg, l);
+	raw_spin_unlock_irqrestore(&dev->cfg_lock, flags);
+	return ret;
+}
+
 /* MSI Pending Bits: read-only to software, set by the device. */
 void pciem_cfg_set_msi_pending(struct pciem_device *dev, unsigned int off, u32 bits)
 {

@@ -335,38 +335,29 @@ static void set_intx_line(struct pciem_device *dev, bool asserted)
 
 /* ---- MSI and MSI-X -------------------------------------------------------------- */
 
-static u32 msix_vector_ctrl(struct pciem_device *dev, unsigned int bar, u32 table, u32 vector)
+static u32 msix_vector_ctrl(struct pciem_device *dev, const struct pcfg_msix_layout *l,
+			   u32 vector)
 {
-	return readl(dev->bars[bar].kva + table + vector * PCI_MSIX_ENTRY_SIZE +
+	return readl(dev->bars[l->table_bar].kva + l->table_off + vector * PCI_MSIX_ENTRY_SIZE +
 		     PCI_MSIX_ENTRY_VECTOR_CTRL);
 }
 
-static void msix_set_pba(struct pciem_device *dev, unsigned int bar, u32 pba, u32 vector,
+static void msix_set_pba(struct pciem_device *dev, const struct pcfg_msix_layout *l, u32 vector,
 			 bool pending)
 {
-	void __iomem *p = dev->bars[bar].kva + pba + (vector / 64) * 8;
+	void __iomem *p = dev->bars[l->pba_bar].kva + l->pba_off + (vector / 64) * 8;
 	u64 v = readq(p);
 
 	v = pending ? v | BIT_ULL(vector % 64) : v & ~BIT_ULL(vector % 64);
 	writeq(v, p);
 }
 
-/* Where the MSI-X table and PBA are, from the (read-only) capability. */
-static bool msix_layout(struct pciem_device *dev, unsigned int *bar, u32 *table, u32 *pba,
-			u32 *size, u16 *ctrl)
+/* Where the MSI-X table and PBA are, and Message Control (enable, mask). */
+static bool msix_layout(struct pciem_device *dev, struct pcfg_msix_layout *l, u16 *ctrl)
 {
-	const struct pcfg_cap *cap = pcfg_find_cap(dev->cfg, PCIEM_CAP_MSIX);
-	u32 t, p;
-
-	if (!cap)
+	if (!pciem_cfg_msix_layout(dev, l))
 		return false;
-	*ctrl = pciem_cfg_get16(dev, cap->offset + PCI_MSIX_FLAGS);
-	t = pciem_cfg_get32(dev, cap->offset + PCI_MSIX_TABLE);
-	p = pciem_cfg_get32(dev, cap->offset + PCI_MSIX_PBA);
-	*bar = t & PCI_MSIX_TABLE_BIR;
-	*table = t & PCI_MSIX_TABLE_OFFSET;
-	*pba = p & PCI_MSIX_PBA_OFFSET;
-	*size = (*ctrl & PCI_MSIX_FLAGS_QSIZE) + 1;
+	*ctrl = pciem_cfg_get16(dev, l->cap + PCI_MSIX_FLAGS);
 	return true;
 }
 
@@ -378,23 +369,23 @@ static bool msix_layout(struct pciem_device *dev, unsigned int *bar, u32 *table,
 static void msix_flush_pending(struct pciem_device *dev)
 {
 	struct pciem_irqs *s = &dev->irqs;
-	unsigned int bar, v;
-	u32 table, pba, size;
+	struct pcfg_msix_layout l;
 	unsigned long flags;
 	bool any = false;
+	unsigned int v;
 	u16 ctrl;
 
-	if (!s->msix_pending || !msix_layout(dev, &bar, &table, &pba, &size, &ctrl))
+	if (!s->msix_pending || !msix_layout(dev, &l, &ctrl))
 		return;
 	spin_lock_irqsave(&s->pend_lock, flags);
-	for_each_set_bit(v, s->msix_pending, size) {
+	for_each_set_bit(v, s->msix_pending, l.size) {
 		if (!(ctrl & PCI_MSIX_FLAGS_ENABLE) || (ctrl & PCI_MSIX_FLAGS_MASKALL) ||
-		    (msix_vector_ctrl(dev, bar, table, v) & PCI_MSIX_ENTRY_CTRL_MASKBIT)) {
+		    (msix_vector_ctrl(dev, &l, v) & PCI_MSIX_ENTRY_CTRL_MASKBIT)) {
 			any = true;
 			continue;
 		}
 		clear_bit(v, s->msix_pending);
-		msix_set_pba(dev, bar, pba, v, false);
+		msix_set_pba(dev, &l, v, false);
 		queue_delivery(dev, s->msix_irq[v], v, PCIEM_ACK_MSIX);
 	}
 	spin_unlock_irqrestore(&s->pend_lock, flags);
@@ -454,25 +445,23 @@ static int raise_msi(struct pciem_device *dev, u32 vector)
 {
 	struct pciem_irqs *s = &dev->irqs;
 	const struct pcfg_cap *cap;
+	struct pcfg_msix_layout l;
 	unsigned long flags;
-	unsigned int bar;
-	u32 table, pba, size;
 	u16 ctrl;
 	int irq;
 
-	if (msix_layout(dev, &bar, &table, &pba, &size, &ctrl) &&
-	    (ctrl & PCI_MSIX_FLAGS_ENABLE)) {
-		if (vector >= size)
+	if (msix_layout(dev, &l, &ctrl) && (ctrl & PCI_MSIX_FLAGS_ENABLE)) {
+		if (vector >= l.size)
 			return -EINVAL;
 		irq = pci_irq_vector(dev->pdev, vector);
 		if (irq <= 0)
 			return -ENOTCONN;	/* the driver did not set this vector up */
 		spin_lock_irqsave(&s->pend_lock, flags);
 		if ((ctrl & PCI_MSIX_FLAGS_MASKALL) ||
-		    (msix_vector_ctrl(dev, bar, table, vector) & PCI_MSIX_ENTRY_CTRL_MASKBIT)) {
+		    (msix_vector_ctrl(dev, &l, vector) & PCI_MSIX_ENTRY_CTRL_MASKBIT)) {
 			s->msix_irq[vector] = irq;
 			set_bit(vector, s->msix_pending);
-			msix_set_pba(dev, bar, pba, vector, true);
+			msix_set_pba(dev, &l, vector, true);
 			spin_unlock_irqrestore(&s->pend_lock, flags);
 			mod_timer(&s->msix_timer, jiffies + msecs_to_jiffies(MSIX_POLL_MS));
 			return 0;
@@ -742,15 +731,12 @@ int pciem_irq_init(struct pciem_device *dev)
 int pciem_irq_prepare(struct pciem_device *dev)
 {
 	struct pciem_irqs *s = &dev->irqs;
-	const struct pcfg_cap *cap = pcfg_find_cap(dev->cfg, PCIEM_CAP_MSIX);
+	struct pcfg_msix_layout l;
 	int irq;
 
-	if (cap) {
-		u32 n = (pcfg_get16(dev->cfg, cap->offset + PCI_MSIX_FLAGS) &
-			 PCI_MSIX_FLAGS_QSIZE) + 1;
-
-		s->msix_pending = bitmap_zalloc(n, GFP_KERNEL);
-		s->msix_irq = kcalloc(n, sizeof(*s->msix_irq), GFP_KERNEL);
+	if (pciem_cfg_msix_layout(dev, &l)) {
+		s->msix_pending = bitmap_zalloc(l.size, GFP_KERNEL);
+		s->msix_irq = kcalloc(l.size, sizeof(*s->msix_irq), GFP_KERNEL);
 		if (!s->msix_pending || !s->msix_irq)
 			goto nomem;
 	}

@@ -188,6 +188,7 @@ void pciem_cfg_write(struct pciem_device *dev, int where, int size, u32 val);
 /* The device's own view of its registers (no events, cfg_lock inside). */
 u16 pciem_cfg_get16(struct pciem_device *dev, unsigned int off);
 u32 pciem_cfg_get32(struct pciem_device *dev, unsigned int off);
+bool pciem_cfg_msix_layout(struct pciem_device *dev, struct pcfg_msix_layout *l);
 void pciem_cfg_set_msi_pending(struct pciem_device *dev, unsigned int off, u32 bits);
 
 /* ioeventfd.c */

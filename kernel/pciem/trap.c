@@ -951,21 +951,17 @@ static struct kprobe *hooks[] = {
 /* Where this BAR holds the MSI-X table and PBA, if it does. */
 static void msix_ranges(struct pciem_device *dev, unsigned int bar, struct trap_bar *tb)
 {
-	const struct pcfg_cap *cap = pcfg_find_cap(dev->cfg, PCIEM_CAP_MSIX);
-	u32 n, t, p;
+	struct pcfg_msix_layout l;
 
-	if (!cap)
+	if (!pciem_cfg_msix_layout(dev, &l))
 		return;
-	n = (pcfg_get16(dev->cfg, cap->offset + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_QSIZE) + 1;
-	t = pcfg_get32(dev->cfg, cap->offset + PCI_MSIX_TABLE);
-	p = pcfg_get32(dev->cfg, cap->offset + PCI_MSIX_PBA);
-	if ((t & PCI_MSIX_TABLE_BIR) == bar) {
-		tb->msix_start[0] = t & PCI_MSIX_TABLE_OFFSET;
-		tb->msix_end[0] = tb->msix_start[0] + n * PCI_MSIX_ENTRY_SIZE;
+	if (l.table_bar == bar) {
+		tb->msix_start[0] = l.table_off;
+		tb->msix_end[0] = tb->msix_start[0] + l.table_len;
 	}
-	if ((p & PCI_MSIX_PBA_BIR) == bar) {
-		tb->msix_start[1] = p & PCI_MSIX_PBA_OFFSET;
-		tb->msix_end[1] = tb->msix_start[1] + DIV_ROUND_UP(n, 64) * 8;
+	if (l.pba_bar == bar) {
+		tb->msix_start[1] = l.pba_off;
+		tb->msix_end[1] = tb->msix_start[1] + l.pba_len;
 	}
 }
 

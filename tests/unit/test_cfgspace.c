@@ -890,6 +890,109 @@ static void test_msix(void)
 	CHECK_EQ(pcfg_read(c, 0x40, 4), 0x00000011);
 }
 
+/* Fill a layout with a pattern no decoding produces. */
+static void poison_layout(struct pcfg_msix_layout *l)
+{
+	memset(l, 0xa5, sizeof(*l));
+}
+
+static void test_msix_layout(void)
+{
+	struct pcfg_msix_layout l, poisoned;
+
+	poison_layout(&poisoned);
+
+	/* No MSI-X capability: false, *l untouched. */
+	setup();
+	l = poisoned;
+	CHECK(!pcfg_msix_layout(c, &l));
+	CHECK(memcmp(&l, &poisoned, sizeof(l)) == 0);
+	CHECK_RET(add(cap_msi(5, 1, 1)), 0x40);
+	CHECK_RET(add(cap_plain(PCIEM_CAP_PCIE)), 0x58);
+	CHECK(!pcfg_msix_layout(c, &l));
+	CHECK(memcmp(&l, &poisoned, sizeof(l)) == 0);
+
+	/* After another capability, so the capability offset is not 0x40. */
+	setup();
+	CHECK_RET(add(cap_plain(PCIEM_CAP_PM)), 0x40);
+	CHECK_RET(add(cap_msix(2, 0x1000, 0x3000, 64)), 0x48);
+	poison_layout(&l);
+	CHECK(pcfg_msix_layout(c, &l));
+	CHECK_EQ(l.cap, 0x48);
+	CHECK_EQ(l.size, 64);
+	CHECK_EQ(l.table_bar, 2);
+	CHECK_EQ(l.table_off, 0x1000);
+	CHECK_EQ(l.table_len, 64 * 16);
+	CHECK_EQ(l.pba_bar, 2);
+	CHECK_EQ(l.pba_off, 0x3000);
+	CHECK_EQ(l.pba_len, 8);
+	/* Enabling and masking leave it alone; so do writes to the BIR registers. */
+	pcfg_write(c, 0x4a, 2, 0xc000);
+	pcfg_write(c, 0x4c, 4, 0xffffffff);
+	pcfg_write(c, 0x50, 4, 0);
+	poison_layout(&l);
+	CHECK(pcfg_msix_layout(c, &l));
+	CHECK_EQ(l.size, 64);
+	CHECK_EQ(l.table_bar, 2);
+	CHECK_EQ(l.table_off, 0x1000);
+	CHECK_EQ(l.pba_off, 0x3000);
+	/* It does not need pcfg_finalize(), and finalizing changes nothing. */
+	CHECK_RET(pcfg_add_bar(c, 2, 16384, 0), 0);
+	CHECK_RET(pcfg_finalize(c), 0);
+	pcfg_reset(c);
+	poison_layout(&l);
+	CHECK(pcfg_msix_layout(c, &l));
+	CHECK_EQ(l.cap, 0x48);
+	CHECK_EQ(l.size, 64);
+	CHECK_EQ(l.table_len, 1024);
+
+	/* The PBA takes whole QWORDs: 1..64 vectors 8 bytes, 65 16 bytes. */
+	setup();
+	CHECK_RET(add(cap_msix(0, 0, 0x800, 1)), 0x40);
+	CHECK(pcfg_msix_layout(c, &l));
+	CHECK_EQ(l.size, 1);
+	CHECK_EQ(l.table_len, 16);
+	CHECK_EQ(l.pba_len, 8);
+	setup();
+	CHECK_RET(add(cap_msix(0, 0, 0x800, 65)), 0x40);
+	CHECK(pcfg_msix_layout(c, &l));
+	CHECK_EQ(l.size, 65);
+	CHECK_EQ(l.table_len, 65 * 16);
+	CHECK_EQ(l.pba_len, 16);
+
+	/* The extremes: 2048 vectors, BIR 5, the highest offset. */
+	setup();
+	CHECK_RET(add(cap_msix(5, 0xfffffff8u, 0xfffffff0u, 2048)), 0x40);
+	CHECK(pcfg_msix_layout(c, &l));
+	CHECK_EQ(l.size, 2048);
+	CHECK_EQ(l.table_bar, 5);
+	CHECK_EQ(l.table_off, 0xfffffff8u);
+	CHECK_EQ(l.table_len, 32768);
+	CHECK_EQ(l.pba_bar, 5);
+	CHECK_EQ(l.pba_off, 0xfffffff0u);
+	CHECK_EQ(l.pba_len, 256);
+
+	/*
+	 * The table's and the PBA's BIR are decoded separately (the ABI gives
+	 * both the same BAR, so the registers are set directly here), and only
+	 * Table Size counts from Message Control.
+	 */
+	setup();
+	CHECK_RET(add(cap_msix(0, 0, 0x800, 1)), 0x40);
+	c->data[0x42] = 0x06;		/* Table Size 7: 7 vectors */
+	c->data[0x43] = 0xc0;		/* MSI-X Enable, Function Mask */
+	memcpy(&c->data[0x44], "\x03\x20\x00\x00", 4);	/* table: BIR 3, offset 0x2000 */
+	memcpy(&c->data[0x48], "\x09\x00\x01\x00", 4);	/* PBA: BIR 1, offset 0x10008 */
+	CHECK(pcfg_msix_layout(c, &l));
+	CHECK_EQ(l.size, 7);
+	CHECK_EQ(l.table_bar, 3);
+	CHECK_EQ(l.table_off, 0x2000);
+	CHECK_EQ(l.table_len, 7 * 16);
+	CHECK_EQ(l.pba_bar, 1);
+	CHECK_EQ(l.pba_off, 0x10008);
+	CHECK_EQ(l.pba_len, 8);
+}
+
 static void test_pm(void)
 {
 	setup();
@@ -1427,6 +1530,7 @@ static const struct {
 	{ "cap_errors", test_cap_errors },
 	{ "msi", test_msi },
 	{ "msix", test_msix },
+	{ "msix_layout", test_msix_layout },
 	{ "pm", test_pm },
 	{ "pcie", test_pcie },
 	{ "vsec", test_vsec },
