@@ -170,45 +170,38 @@ static int drain(struct pciem_sim *s, int timeout_ms)
 
 /* ---- Interrupts (lock held) --------------------------------------------------- */
 
-static bool msix_layout(const struct pciem_sim *s, unsigned int *bar, uint32_t *table,
-			unsigned int *n, uint16_t *ctrl)
-{
-	const struct pcfg_cap *cap = pcfg_find_cap(&s->cfg, PCIEM_CAP_MSIX);
-	uint32_t t;
-
-	if (!cap)
-		return false;
-	*ctrl = pcfg_get16(&s->cfg, cap->offset + PCI_MSIX_FLAGS);
-	t = pcfg_get32(&s->cfg, cap->offset + PCI_MSIX_TABLE);
-	*bar = t & PCI_MSIX_TABLE_BIR;
-	*table = t & PCI_MSIX_TABLE_OFFSET;
-	*n = (*ctrl & PCI_MSIX_FLAGS_QSIZE) + 1u;
-	return s->bar[*bar] != NULL;
-}
-
-static bool msix_masked(const struct pciem_sim *s, unsigned int bar, uint32_t table,
+/* The MSI-X table's vector control of @v, as the driver programmed it. */
+static bool msix_masked(const struct pciem_sim *s, const struct pcfg_msix_layout *l,
 			uint16_t ctrl, unsigned int v)
 {
 	uint32_t vc;
 
-	memcpy(&vc, s->bar[bar] + table + v * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL,
-	       4);
+	memcpy(&vc, s->bar[l->table_bar] + l->table_off + v * PCI_MSIX_ENTRY_SIZE +
+	       PCI_MSIX_ENTRY_VECTOR_CTRL, 4);
 	return (ctrl & PCI_MSIX_FLAGS_MASKALL) || (vc & PCI_MSIX_ENTRY_CTRL_MASKBIT);
+}
+
+/* MSI-X Message Control, when MSI-X is there and its table is mapped. */
+static bool msix_ctrl(const struct pciem_sim *s, struct pcfg_msix_layout *l, uint16_t *ctrl)
+{
+	if (!pcfg_msix_layout(&s->cfg, l) || !s->bar[l->table_bar])
+		return false;
+	*ctrl = pcfg_get16(&s->cfg, l->cap + PCI_MSIX_FLAGS);
+	return true;
 }
 
 /* Send what unmasking released. */
 static void msix_release(struct pciem_sim *s)
 {
-	unsigned int bar, n;
-	uint32_t table;
+	struct pcfg_msix_layout l;
 	uint16_t ctrl;
 
-	if (!msix_layout(s, &bar, &table, &n, &ctrl) || !(ctrl & PCI_MSIX_FLAGS_ENABLE))
+	if (!msix_ctrl(s, &l, &ctrl) || !(ctrl & PCI_MSIX_FLAGS_ENABLE))
 		return;
-	for (unsigned int v = 0; v < n; v++) {
+	for (unsigned int v = 0; v < l.size; v++) {
 		uint64_t bit = 1ull << (v % 64);
 
-		if ((s->msix_pending[v / 64] & bit) && !msix_masked(s, bar, table, ctrl, v)) {
+		if ((s->msix_pending[v / 64] & bit) && !msix_masked(s, &l, ctrl, v)) {
 			s->msix_pending[v / 64] &= ~bit;
 			s->irqs[v]++;
 			pthread_cond_broadcast(&s->cond);
@@ -219,14 +212,13 @@ static void msix_release(struct pciem_sim *s)
 static int raise_msi(struct pciem_sim *s, uint32_t vector)
 {
 	const struct pcfg_cap *msi = pcfg_find_cap(&s->cfg, PCIEM_CAP_MSI);
-	unsigned int bar, n;
-	uint32_t table;
+	struct pcfg_msix_layout l;
 	uint16_t ctrl;
 
-	if (msix_layout(s, &bar, &table, &n, &ctrl) && (ctrl & PCI_MSIX_FLAGS_ENABLE)) {
-		if (vector >= n)
+	if (msix_ctrl(s, &l, &ctrl) && (ctrl & PCI_MSIX_FLAGS_ENABLE)) {
+		if (vector >= l.size)
 			return -EINVAL;
-		if (msix_masked(s, bar, table, ctrl, vector))
+		if (msix_masked(s, &l, ctrl, vector))
 			s->msix_pending[vector / 64] |= 1ull << (vector % 64);
 		else
 			s->irqs[vector]++;
@@ -811,19 +803,13 @@ static int check_access(struct pciem_sim *s, unsigned int bar, uint64_t off, uns
 /* The MSI-X table and PBA: pciem.ko's, never the program's. */
 static bool in_msix(const struct pciem_sim *s, unsigned int bar, uint64_t off)
 {
-	const struct pcfg_cap *cap = pcfg_find_cap(&s->cfg, PCIEM_CAP_MSIX);
-	uint32_t t, p;
-	unsigned int n;
+	struct pcfg_msix_layout l;
 
-	if (!cap)
+	if (!pcfg_msix_layout(&s->cfg, &l))
 		return false;
-	t = pcfg_get32(&s->cfg, cap->offset + PCI_MSIX_TABLE);
-	p = pcfg_get32(&s->cfg, cap->offset + PCI_MSIX_PBA);
-	n = (pcfg_get16(&s->cfg, cap->offset + PCI_MSIX_FLAGS) & PCI_MSIX_FLAGS_QSIZE) + 1u;
-	return ((t & PCI_MSIX_TABLE_BIR) == bar && off >= (t & PCI_MSIX_TABLE_OFFSET) &&
-		off < (t & PCI_MSIX_TABLE_OFFSET) + n * PCI_MSIX_ENTRY_SIZE) ||
-	       ((p & PCI_MSIX_PBA_BIR) == bar && off >= (p & PCI_MSIX_PBA_OFFSET) &&
-		off < (p & PCI_MSIX_PBA_OFFSET) + (n + 63) / 64 * 8);
+	return (l.table_bar == bar && off >= l.table_off &&
+		off - l.table_off < l.table_len) ||
+	       (l.pba_bar == bar && off >= l.pba_off && off - l.pba_off < l.pba_len);
 }
 
 int pciem_sim_read(struct pciem_sim *s, unsigned int bar, uint64_t off, unsigned int size,
