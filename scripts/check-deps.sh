@@ -44,7 +44,10 @@ for t in $(make -s --no-print-directory print-c-targets); do
 	n=0
 	for f in $(echo "$inputs" | tr ' ' '\n' | sort -u); do
 		n=$((n + 1))
-		make -q --no-print-directory -W "$f" "$t" >/dev/null 2>&1
+		# Generated sources are named by their absolute $(BUILD) path in rules.
+		w=$f
+		case $f in build/*) w=$root/$f ;; esac
+		make -q --no-print-directory -W "$w" "$t" >/dev/null 2>&1
 		[ $? = 1 ] || missing="$missing $f"
 	done
 	if [ $n = 0 ]; then
