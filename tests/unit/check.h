@@ -21,6 +21,18 @@ static int t_pass, t_fail;
 	}								\
 } while (0)
 
+/* CHECK with a printf-style message saying what was found. */
+#define CHECKM(cond, ...) do {						\
+	if (cond) {							\
+		t_pass++;						\
+	} else {							\
+		t_fail++;						\
+		fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+	}								\
+} while (0)
+
 #define CHECK_EQ(a, b) do {						\
 	unsigned long long _a = (unsigned long long)(a);		\
 	unsigned long long _b = (unsigned long long)(b);		\

@@ -11,12 +11,12 @@ DEVICE_SIM_TESTS := test_edu_sim test_nvme_sim test_readme_sim
 UNIT_TESTS += $(addprefix $(BUILD)/unit/,$(DEVICE_SIM_TESTS) test_libpciem_sim)
 SAN_TESTS  += $(addprefix $(BUILD)/unit-san/,$(DEVICE_SIM_TESTS) test_libpciem_sim)
 
-$(BUILD)/unit/test_libpciem_sim: tests/unit/test_libpciem_sim.c $(LIBPCIEM_SIM_DEPS) \
+$(BUILD)/unit/test_libpciem_sim: tests/unit/test_libpciem_sim.c $(LIBPCIEM_SIM_DEPS) tests/unit/check.h \
 		tests/unit/device_sim.mk | $(BUILD)/unit/.dir
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -pthread -o $@ $< \
 		$(LIBPCIEM_SIM_SRCS)
 
-$(BUILD)/unit-san/test_libpciem_sim: tests/unit/test_libpciem_sim.c $(LIBPCIEM_SIM_DEPS) \
+$(BUILD)/unit-san/test_libpciem_sim: tests/unit/test_libpciem_sim.c $(LIBPCIEM_SIM_DEPS) tests/unit/check.h \
 		tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
 	$(CC) $(STD) $(WARN) $(CFLAGS) $(SANFLAGS) $(CPPFLAGS_COMMON) -Ilib/pciem -pthread \
 		-o $@ $< $(LIBPCIEM_SIM_SRCS)
@@ -46,25 +46,25 @@ define device_sim_build
 endef
 
 $(BUILD)/unit/test_edu_sim: tests/unit/test_edu_sim.c $(test_edu_sim_SRCS) \
-		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit/.dir
+		$(LIBPCIEM_SIM_DEPS) tests/unit/check.h tests/unit/device_sim.mk | $(BUILD)/unit/.dir
 	$(call device_sim_build,test_edu_sim,$@,)
 
 $(BUILD)/unit-san/test_edu_sim: tests/unit/test_edu_sim.c $(test_edu_sim_SRCS) \
-		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
+		$(LIBPCIEM_SIM_DEPS) tests/unit/check.h tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
 	$(call device_sim_build,test_edu_sim,$@,$(SANFLAGS))
 
 $(BUILD)/unit/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) $(wildcard examples/nvme/*.h) \
-		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit/.dir
+		$(LIBPCIEM_SIM_DEPS) tests/unit/check.h tests/unit/device_sim.mk | $(BUILD)/unit/.dir
 	$(call device_sim_build,test_nvme_sim,$@,)
 
 $(BUILD)/unit-san/test_nvme_sim: tests/unit/test_nvme_sim.c $(test_nvme_sim_SRCS) $(wildcard examples/nvme/*.h) \
-		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
+		$(LIBPCIEM_SIM_DEPS) tests/unit/check.h tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
 	$(call device_sim_build,test_nvme_sim,$@,$(SANFLAGS))
 
 $(BUILD)/unit/test_readme_sim: tests/unit/test_readme_sim.c $(test_readme_sim_SRCS) \
-		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit/.dir
+		$(LIBPCIEM_SIM_DEPS) tests/unit/check.h tests/unit/device_sim.mk | $(BUILD)/unit/.dir
 	$(call device_sim_build,test_readme_sim,$@,)
 
 $(BUILD)/unit-san/test_readme_sim: tests/unit/test_readme_sim.c $(test_readme_sim_SRCS) \
-		$(LIBPCIEM_SIM_DEPS) tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
+		$(LIBPCIEM_SIM_DEPS) tests/unit/check.h tests/unit/device_sim.mk | $(BUILD)/unit-san/.dir
 	$(call device_sim_build,test_readme_sim,$@,$(SANFLAGS))

@@ -14,21 +14,10 @@
 #include <linux/pci_regs.h>
 
 #include "pciem_sim.h"
+#include "check.h"
 
 int pciem_edu_main(int argc, char **argv);	/* examples/edu/edu.c's main() */
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 static struct pciem_sim *s;
 
@@ -37,7 +26,7 @@ static uint64_t rd(unsigned int size, uint64_t off)
 	uint64_t v = 0;
 	int ret = pciem_sim_read(s, 0, off, size, &v);
 
-	CHECK(ret == 0, "read %u bytes at %#llx: %d", size, (unsigned long long)off, ret);
+	CHECKM(ret == 0, "read %u bytes at %#llx: %d", size, (unsigned long long)off, ret);
 	return v;
 }
 
@@ -45,7 +34,7 @@ static void wr(unsigned int size, uint64_t off, uint64_t v)
 {
 	int ret = pciem_sim_write(s, 0, off, size, v);
 
-	CHECK(ret == 0, "write %u bytes at %#llx: %d", size, (unsigned long long)off, ret);
+	CHECKM(ret == 0, "write %u bytes at %#llx: %d", size, (unsigned long long)off, ret);
 }
 
 /* Poll a register until (value & mask) == want, for up to a second. */
@@ -69,35 +58,35 @@ static void *run_edu(void *arg)
 
 static void test_registers(void)
 {
-	CHECK(pciem_sim_cfg_read(s, PCI_VENDOR_ID, 4) == 0x11e81234, "IDs");
-	CHECK(pciem_sim_cfg_read(s, PCI_CLASS_REVISION, 4) == 0x00ff0010, "class/revision");
-	CHECK(rd(4, 0x00) == 0x010000ed, "identification");
+	CHECKM(pciem_sim_cfg_read(s, PCI_VENDOR_ID, 4) == 0x11e81234, "IDs");
+	CHECKM(pciem_sim_cfg_read(s, PCI_CLASS_REVISION, 4) == 0x00ff0010, "class/revision");
+	CHECKM(rd(4, 0x00) == 0x010000ed, "identification");
 	wr(4, 0x04, 0x12345678);
-	CHECK(rd(4, 0x04) == 0xedcba987, "liveness check inverts");
+	CHECKM(rd(4, 0x04) == 0xedcba987, "liveness check inverts");
 	/* As QEMU's edu: 1- and 2-byte reads 0, 8 bytes below 0x80 all ones. */
-	CHECK(rd(1, 0x00) == 0, "1-byte read");
-	CHECK(rd(2, 0x04) == 0, "2-byte read");
-	CHECK(rd(8, 0x00) == ~0ull, "8-byte read below 0x80");
+	CHECKM(rd(1, 0x00) == 0, "1-byte read");
+	CHECKM(rd(2, 0x04) == 0, "2-byte read");
+	CHECKM(rd(8, 0x00) == ~0ull, "8-byte read below 0x80");
 	wr(2, 0x04, 0);
-	CHECK(rd(4, 0x04) == 0xedcba987, "a 2-byte write changes nothing");
+	CHECKM(rd(4, 0x04) == 0xedcba987, "a 2-byte write changes nothing");
 }
 
 static void test_factorial(void)
 {
 	wr(4, 0x08, 10);
-	CHECK(wait_reg(0x20, 0x01, 0), "factorial done");
-	CHECK(rd(4, 0x08) == 3628800, "10! = %llu", (unsigned long long)rd(4, 0x08));
+	CHECKM(wait_reg(0x20, 0x01, 0), "factorial done");
+	CHECKM(rd(4, 0x08) == 3628800, "10! = %llu", (unsigned long long)rd(4, 0x08));
 }
 
 static void test_intx(void)
 {
 	wr(4, 0x20, 0x80);	/* interrupt when the factorial is done */
 	wr(4, 0x08, 5);
-	CHECK(wait_reg(0x24, 0x1, 0x1), "factorial interrupt status");
-	CHECK(pciem_sim_intx(s), "INTx asserted with status set");
+	CHECKM(wait_reg(0x24, 0x1, 0x1), "factorial interrupt status");
+	CHECKM(pciem_sim_intx(s), "INTx asserted with status set");
 	wr(4, 0x64, 0x1);
-	CHECK(rd(4, 0x24) == 0, "status acknowledged");
-	CHECK(!pciem_sim_intx(s), "INTx released at status 0, before the next read");
+	CHECKM(rd(4, 0x24) == 0, "status acknowledged");
+	CHECKM(!pciem_sim_intx(s), "INTx released at status 0, before the next read");
 	wr(4, 0x20, 0);
 }
 
@@ -105,14 +94,14 @@ static void test_msi(void)
 {
 	unsigned long before;
 
-	CHECK(pciem_sim_enable_msi(s) == 0, "enable MSI");
+	CHECKM(pciem_sim_enable_msi(s) == 0, "enable MSI");
 	before = pciem_sim_irqs(s, 0);
 	wr(4, 0x60, 0x100);	/* raise: the message goes out before the next answer */
-	CHECK(rd(4, 0x24) == 0x100, "status after raise");
-	CHECK(pciem_sim_irqs(s, 0) == before + 1, "one MSI, %lu", pciem_sim_irqs(s, 0) - before);
-	CHECK(!pciem_sim_intx(s), "no INTx while MSI is on");
+	CHECKM(rd(4, 0x24) == 0x100, "status after raise");
+	CHECKM(pciem_sim_irqs(s, 0) == before + 1, "one MSI, %lu", pciem_sim_irqs(s, 0) - before);
+	CHECKM(!pciem_sim_intx(s), "no INTx while MSI is on");
 	wr(4, 0x64, 0x100);
-	CHECK(rd(4, 0x24) == 0, "acknowledged");
+	CHECKM(rd(4, 0x24) == 0, "acknowledged");
 }
 
 static void test_dma(void)
@@ -123,27 +112,27 @@ static void test_dma(void)
 
 	for (unsigned int i = 0; i < 256; i++)
 		host[i] = (uint8_t)(i * 7 + 1);
-	CHECK(pciem_sim_dma_map(s, iova, host, sizeof(host)) == 0, "map");
+	CHECKM(pciem_sim_dma_map(s, iova, host, sizeof(host)) == 0, "map");
 	/* RAM -> device buffer (0x40000), with an interrupt. */
 	wr(8, 0x80, iova);
 	wr(8, 0x88, 0x40000);
 	wr(8, 0x90, 256);
 	wr(8, 0x98, 0x1 | 0x4);
-	CHECK(pciem_sim_wait_irq(s, 0, n + 1, 2000) == 0, "DMA interrupt (to device)");
-	CHECK(!(rd(8, 0x98) & 1), "DMA done");
+	CHECKM(pciem_sim_wait_irq(s, 0, n + 1, 2000) == 0, "DMA interrupt (to device)");
+	CHECKM(!(rd(8, 0x98) & 1), "DMA done");
 	/* Device buffer -> RAM at iova + 4096. */
 	wr(8, 0x80, 0x40000);
 	wr(8, 0x88, iova + 4096);
 	wr(8, 0x98, 0x1 | 0x2 | 0x4);
-	CHECK(pciem_sim_wait_irq(s, 0, n + 2, 2000) == 0, "DMA interrupt (to RAM)");
-	CHECK(memcmp(host, host + 4096, 256) == 0, "data made the round trip");
+	CHECKM(pciem_sim_wait_irq(s, 0, n + 2, 2000) == 0, "DMA interrupt (to RAM)");
+	CHECKM(memcmp(host, host + 4096, 256) == 0, "data made the round trip");
 	wr(4, 0x64, 0x100);
 	/* Outside what the test mapped: the device gets an error, memory is untouched. */
 	wr(8, 0x80, 0x40000);
 	wr(8, 0x88, 0x800000);
 	wr(8, 0x98, 0x1 | 0x2 | 0x4);
-	CHECK(pciem_sim_wait_irq(s, 0, n + 3, 2000) == 0, "a failed DMA still completes");
-	CHECK(pciem_sim_dma_unmap(s, iova) == 0, "unmap");
+	CHECKM(pciem_sim_wait_irq(s, 0, n + 3, 2000) == 0, "a failed DMA still completes");
+	CHECKM(pciem_sim_dma_unmap(s, iova) == 0, "unmap");
 }
 
 int main(void)
@@ -155,7 +144,7 @@ int main(void)
 	if (pthread_create(&t, NULL, run_edu, &rc))
 		return 1;
 	s = pciem_sim_wait_started(5000);
-	CHECK(s != NULL, "pciem-edu did not start");
+	CHECKM(s != NULL, "pciem-edu did not start");
 	if (s) {
 		pciem_sim_enable(s);
 		test_registers();
@@ -166,8 +155,7 @@ int main(void)
 		pciem_sim_remove(s);
 	}
 	pthread_join(t, NULL);
-	CHECK(rc == 0, "pciem-edu exit status %d after removal", rc);
+	CHECKM(rc == 0, "pciem-edu exit status %d after removal", rc);
 	pciem_sim_put(s);
-	printf("edu-sim: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary("edu-sim");
 }

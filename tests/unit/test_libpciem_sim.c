@@ -17,19 +17,8 @@
 
 #include "pciem.h"
 #include "pciem_sim.h"
+#include "check.h"
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 /*
  * BAR 0 (4 KiB): registers at 0x100-0x1ff (4 bytes only, aligned): 0x100
@@ -91,12 +80,12 @@ static void test_describe_errors(void)
 						   .max_access = 4 };
 	const struct pciem_region_ops ok = { .write = reg_write };
 
-	CHECK(pciem_region(d, 0, 0, 16, &none, NULL) == -EINVAL, "no handler");
-	CHECK(pciem_region(d, 0, 0, 16, &bad, NULL) == -EINVAL, "size 3");
-	CHECK(pciem_region(d, 0, 0, 16, &inverted, NULL) == -EINVAL, "min > max");
-	CHECK(pciem_region(d, 6, 0, 16, &ok, NULL) == -EINVAL, "BAR 6");
-	CHECK(pciem_region(d, 0, 0, 0, &ok, NULL) == -EINVAL, "empty");
-	CHECK(pciem_region(d, 0, ~0ull, 2, &ok, NULL) == -EINVAL, "wraps");
+	CHECKM(pciem_region(d, 0, 0, 16, &none, NULL) == -EINVAL, "no handler");
+	CHECKM(pciem_region(d, 0, 0, 16, &bad, NULL) == -EINVAL, "size 3");
+	CHECKM(pciem_region(d, 0, 0, 16, &inverted, NULL) == -EINVAL, "min > max");
+	CHECKM(pciem_region(d, 6, 0, 16, &ok, NULL) == -EINVAL, "BAR 6");
+	CHECKM(pciem_region(d, 0, 0, 0, &ok, NULL) == -EINVAL, "empty");
+	CHECKM(pciem_region(d, 0, ~0ull, 2, &ok, NULL) == -EINVAL, "wraps");
 }
 
 static void test_regions(struct pciem_sim *s)
@@ -104,42 +93,42 @@ static void test_regions(struct pciem_sim *s)
 	uint64_t v;
 	uint32_t st;
 
-	CHECK(pciem_sim_read(s, 0, 0x100, 4, &v) == 0 && v == 0x1234, "register: %#llx",
+	CHECKM(pciem_sim_read(s, 0, 0x100, 4, &v) == 0 && v == 0x1234, "register: %#llx",
 	      (unsigned long long)v);
 	/* UR: all ones, Unsupported Request Detected in Device Status. */
-	CHECK(pciem_sim_read(s, 0, 0x108, 4, &v) == 0 && v == 0xffffffff, "UR read %#llx",
+	CHECKM(pciem_sim_read(s, 0, 0x108, 4, &v) == 0 && v == 0xffffffff, "UR read %#llx",
 	      (unsigned long long)v);
 	{
 		int exp = pciem_find_capability(d, PCI_CAP_ID_EXP);
 
-		CHECK(exp > 0, "PCIe capability: %d", exp);
+		CHECKM(exp > 0, "PCIe capability: %d", exp);
 		if (exp > 0) {
 			st = pciem_sim_cfg_read(s, (unsigned int)exp + PCI_EXP_DEVSTA, 2);
-			CHECK(st & PCI_EXP_DEVSTA_URD, "URD not set: %#x", st);
+			CHECKM(st & PCI_EXP_DEVSTA_URD, "URD not set: %#x", st);
 			pciem_sim_cfg_write(s, (unsigned int)exp + PCI_EXP_DEVSTA, 2,
 					    PCI_EXP_DEVSTA_URD);
 			st = pciem_sim_cfg_read(s, (unsigned int)exp + PCI_EXP_DEVSTA, 2);
-			CHECK(!(st & PCI_EXP_DEVSTA_URD), "URD is W1C for the driver: %#x", st);
+			CHECKM(!(st & PCI_EXP_DEVSTA_URD), "URD is W1C for the driver: %#x", st);
 		}
 	}
 	/* CA: all ones, Signaled Target Abort. */
-	CHECK(pciem_sim_read(s, 0, 0x104, 4, &v) == 0 && v == 0xffffffff, "CA read");
+	CHECKM(pciem_sim_read(s, 0, 0x104, 4, &v) == 0 && v == 0xffffffff, "CA read");
 	st = pciem_sim_cfg_read(s, PCI_STATUS, 2);
-	CHECK(st & PCI_STATUS_SIG_TARGET_ABORT, "Signaled Target Abort not set: %#x", st);
+	CHECKM(st & PCI_STATUS_SIG_TARGET_ABORT, "Signaled Target Abort not set: %#x", st);
 	/* Outside the access rules: UR, no handler call. */
-	CHECK(pciem_sim_read(s, 0, 0x100, 2, &v) == 0 && v == 0xffff, "2-byte read: %#llx",
+	CHECKM(pciem_sim_read(s, 0, 0x100, 2, &v) == 0 && v == 0xffff, "2-byte read: %#llx",
 	      (unsigned long long)v);
-	CHECK(pciem_sim_write(s, 0, 0x102, 4, 1) == 0 && pciem_sim_sync(s, 1000) == 0 &&
+	CHECKM(pciem_sim_write(s, 0, 0x102, 4, 1) == 0 && pciem_sim_sync(s, 1000) == 0 &&
 	      atomic_load(&writes) == 0, "misaligned write reached the handler");
-	CHECK(pciem_sim_write(s, 0, 0x110, 4, 0xabcd) == 0 && pciem_sim_sync(s, 1000) == 0 &&
+	CHECKM(pciem_sim_write(s, 0, 0x110, 4, 0xabcd) == 0 && pciem_sim_sync(s, 1000) == 0 &&
 	      atomic_load(&writes) == 1 && last_write == 0xabcd, "register write");
 	/* A register block's writes do not land in memory... */
-	CHECK(((volatile uint32_t *)pciem_bar(d, 0, NULL))[0x110 / 4] == 0, "stored anyway");
+	CHECKM(((volatile uint32_t *)pciem_bar(d, 0, NULL))[0x110 / 4] == 0, "stored anyway");
 	/* ...but around the regions the BAR is memory, both ways. */
-	CHECK(pciem_sim_write(s, 0, 0x800, 8, 0x1122334455667788ull) == 0, "memory write");
-	CHECK(pciem_sim_read(s, 0, 0x800, 8, &v) == 0 && v == 0x1122334455667788ull,
+	CHECKM(pciem_sim_write(s, 0, 0x800, 8, 0x1122334455667788ull) == 0, "memory write");
+	CHECKM(pciem_sim_read(s, 0, 0x800, 8, &v) == 0 && v == 0x1122334455667788ull,
 	      "memory read back: %#llx", (unsigned long long)v);
-	CHECK(((volatile uint64_t *)pciem_bar(d, 0, NULL))[0x800 / 8] == 0x1122334455667788ull,
+	CHECKM(((volatile uint64_t *)pciem_bar(d, 0, NULL))[0x800 / 8] == 0x1122334455667788ull,
 	      "memory write not in the BAR");
 }
 
@@ -147,13 +136,13 @@ static void test_config(void)
 {
 	uint32_t v;
 
-	CHECK(pciem_config_read(d, PCI_VENDOR_ID, 2, &v) == 0 && v == 0x1b36, "vendor %#x", v);
-	CHECK(pciem_config_write(d, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
+	CHECKM(pciem_config_read(d, PCI_VENDOR_ID, 2, &v) == 0 && v == 0x1b36, "vendor %#x", v);
+	CHECKM(pciem_config_write(d, PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER |
 				 PCI_COMMAND_INTX_DISABLE) == -EACCES, "Command");
-	CHECK(pciem_config_write(d, PCI_SUBSYSTEM_ID, 2, 0x0042) == 0, "Subsystem ID");
-	CHECK(pciem_config_read(d, PCI_SUBSYSTEM_ID, 2, &v) == 0 && v == 0x42, "readback %#x", v);
-	CHECK(pciem_config_write(d, 1, 2, 0) == -EINVAL, "misaligned");
-	CHECK(pciem_find_capability(d, PCI_CAP_ID_MSIX) == -ENOENT, "no MSI-X");
+	CHECKM(pciem_config_write(d, PCI_SUBSYSTEM_ID, 2, 0x0042) == 0, "Subsystem ID");
+	CHECKM(pciem_config_read(d, PCI_SUBSYSTEM_ID, 2, &v) == 0 && v == 0x42, "readback %#x", v);
+	CHECKM(pciem_config_write(d, 1, 2, 0) == -EINVAL, "misaligned");
+	CHECKM(pciem_find_capability(d, PCI_CAP_ID_MSIX) == -ENOENT, "no MSI-X");
 }
 
 static void test_irqs(struct pciem_sim *s)
@@ -162,33 +151,33 @@ static void test_irqs(struct pciem_sim *s)
 	uint64_t v;
 
 	/* Before the driver enables MSI, a raise in a handler is refused at once. */
-	CHECK(pciem_sim_write(s, 0, 0x180, 4, 1) == 0 && pciem_sim_sync(s, 1000) == 0, "write");
-	CHECK(pciem_sim_irqs(s, 0) == 0, "MSI before enable");
-	CHECK(pciem_sim_enable_msi(s) == 0, "enable MSI");
+	CHECKM(pciem_sim_write(s, 0, 0x180, 4, 1) == 0 && pciem_sim_sync(s, 1000) == 0, "write");
+	CHECKM(pciem_sim_irqs(s, 0) == 0, "MSI before enable");
+	CHECKM(pciem_sim_enable_msi(s) == 0, "enable MSI");
 	n = pciem_sim_irqs(s, 0);
 	for (int i = 0; i < 8; i++) {
 		pciem_sim_write(s, 0, 0x180, 4, (uint64_t)i);
 		/* The next read's answer comes after the interrupt. */
 		pciem_sim_read(s, 0, 0x100, 4, &v);
-		CHECK(pciem_sim_irqs(s, 0) == n + (unsigned long)i + 1, "raise %d: %lu", i,
+		CHECKM(pciem_sim_irqs(s, 0) == n + (unsigned long)i + 1, "raise %d: %lu", i,
 		      pciem_sim_irqs(s, 0) - n);
 	}
-	CHECK(pciem_sim_read(s, 0, 0x180, 4, &v) == 0 && v == 7, "STORE_WRITES: %#llx",
+	CHECKM(pciem_sim_read(s, 0, 0x180, 4, &v) == 0 && v == 7, "STORE_WRITES: %#llx",
 	      (unsigned long long)v);
 	/* INTx from this thread while the server dispatches: through it, in order. */
 	for (int i = 0; i < 50; i++) {
-		CHECK(pciem_intx(d, true) == 0, "assert");
-		CHECK(pciem_intx(d, false) == 0, "deassert");
-		CHECK(pciem_intx(d, true) == 0, "assert");
+		CHECKM(pciem_intx(d, true) == 0, "assert");
+		CHECKM(pciem_intx(d, false) == 0, "deassert");
+		CHECKM(pciem_intx(d, true) == 0, "assert");
 	}
-	CHECK(pciem_sim_read(s, 0, 0x100, 4, &v) == 0, "read");
+	CHECKM(pciem_sim_read(s, 0, 0x100, 4, &v) == 0, "read");
 	for (int i = 0; i < 1000 && !pciem_sim_intx(s); i++)
 		usleep(1000);
-	CHECK(pciem_sim_intx(s), "INTx is up after assert, deassert, assert");
-	CHECK(pciem_intx(d, false) == 0, "deassert");
+	CHECKM(pciem_sim_intx(s), "INTx is up after assert, deassert, assert");
+	CHECKM(pciem_intx(d, false) == 0, "deassert");
 	for (int i = 0; i < 1000 && pciem_sim_intx(s); i++)
 		usleep(1000);
-	CHECK(!pciem_sim_intx(s), "INTx down");
+	CHECKM(!pciem_sim_intx(s), "INTx down");
 }
 
 int main(void)
@@ -207,23 +196,23 @@ int main(void)
 	pthread_t t;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	CHECK(pciem_create(&d, PCIEM_CREATE_FLAG_BUS_MODE_VIRTUAL) == 0, "create");
-	CHECK(pciem_set_ids(d, &ids) == 0, "ids");
-	CHECK(pciem_add_bar(d, 0, 4096, 0) == 0, "BAR");
-	CHECK(pciem_add_msi(d, 0, true, false) == 0, "MSI");
-	CHECK(pciem_add_pcie(d) == 0, "PCIe");
+	CHECKM(pciem_create(&d, PCIEM_CREATE_FLAG_BUS_MODE_VIRTUAL) == 0, "create");
+	CHECKM(pciem_set_ids(d, &ids) == 0, "ids");
+	CHECKM(pciem_add_bar(d, 0, 4096, 0) == 0, "BAR");
+	CHECKM(pciem_add_msi(d, 0, true, false) == 0, "MSI");
+	CHECKM(pciem_add_pcie(d) == 0, "PCIe");
 	test_describe_errors();
-	CHECK(pciem_region(d, 0, 0x100, 0x80, &regs, NULL) == 0, "registers");
-	CHECK(pciem_region(d, 0, 0x180, 4, &doorbell, NULL) == 0, "doorbell");
-	CHECK(pciem_region(d, 0, 0x17c, 8, &doorbell, NULL) == -EEXIST, "overlap");
-	CHECK(pciem_register(d) == 0, "register");
-	CHECK(pciem_region(d, 0, 0x400, 4, &regs, NULL) == -EBUSY, "after register");
-	CHECK(pciem_start(d) == 0, "start");
+	CHECKM(pciem_region(d, 0, 0x100, 0x80, &regs, NULL) == 0, "registers");
+	CHECKM(pciem_region(d, 0, 0x180, 4, &doorbell, NULL) == 0, "doorbell");
+	CHECKM(pciem_region(d, 0, 0x17c, 8, &doorbell, NULL) == -EEXIST, "overlap");
+	CHECKM(pciem_register(d) == 0, "register");
+	CHECKM(pciem_region(d, 0, 0x400, 4, &regs, NULL) == -EBUSY, "after register");
+	CHECKM(pciem_start(d) == 0, "start");
 	s = pciem_sim_wait_started(1000);
-	CHECK(s != NULL, "started");
+	CHECKM(s != NULL, "started");
 	if (!s)
 		return 1;
-	CHECK(pciem_wait_probed(d, 1000) == 1, "the test is the driver");
+	CHECKM(pciem_wait_probed(d, 1000) == 1, "the test is the driver");
 	pthread_create(&t, NULL, serve, NULL);
 	pciem_sim_enable(s);
 	test_regions(s);
@@ -232,10 +221,9 @@ int main(void)
 	pciem_sim_remove(s);
 	atomic_store(&stop, true);
 	pthread_join(t, NULL);
-	CHECK(pciem_dispatch(d, 0) == -EPIPE, "removed: -EPIPE");
+	CHECKM(pciem_dispatch(d, 0) == -EPIPE, "removed: -EPIPE");
 	pciem_destroy(d);
-	CHECK(pciem_sim_read(s, 0, 0x800, 4, &(uint64_t){ 0 }) == -ENODEV, "gone");
+	CHECKM(pciem_sim_read(s, 0, 0x800, 4, &(uint64_t){ 0 }) == -ENODEV, "gone");
 	pciem_sim_put(s);
-	printf("libpciem-sim: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary("libpciem-sim");
 }

@@ -17,21 +17,10 @@
 #include <linux/pci_regs.h>
 
 #include "pciem_sim.h"
+#include "check.h"
 
 int pciem_nvme_main(int argc, char **argv);	/* examples/nvme's main() */
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 /* Controller registers (3.1) and the doorbells (stride 4: CAP.DSTRD 0). */
 #define NVME_CAP	0x00
@@ -92,13 +81,13 @@ static uint64_t rd(unsigned int size, uint64_t off)
 {
 	uint64_t v = 0;
 
-	CHECK(pciem_sim_read(s, 0, off, size, &v) == 0, "read %#llx", (unsigned long long)off);
+	CHECKM(pciem_sim_read(s, 0, off, size, &v) == 0, "read %#llx", (unsigned long long)off);
 	return v;
 }
 
 static void wr(unsigned int size, uint64_t off, uint64_t v)
 {
-	CHECK(pciem_sim_write(s, 0, off, size, v) == 0, "write %#llx", (unsigned long long)off);
+	CHECKM(pciem_sim_write(s, 0, off, size, v) == 0, "write %#llx", (unsigned long long)off);
 }
 
 static bool wait_csts(uint32_t mask, uint32_t want)
@@ -127,7 +116,7 @@ static int submit(struct queue *q, struct sqe cmd)
 		if ((cq[q->head].status & 1) == q->phase) {
 			uint16_t status = (cq[q->head].status >> 1) & 0x7ff;
 
-			CHECK(cq[q->head].cid == cmd.cid, "completion for cid %u, want %u",
+			CHECKM(cq[q->head].cid == cmd.cid, "completion for cid %u, want %u",
 			      cq[q->head].cid, cmd.cid);
 			if (++q->head == QDEPTH) {
 				q->head = 0;
@@ -138,7 +127,7 @@ static int submit(struct queue *q, struct sqe cmd)
 		}
 		usleep(1000);
 	}
-	CHECK(0, "no completion for opcode %#x", cmd.opc);
+	CHECKM(0, "no completion for opcode %#x", cmd.opc);
 	return -1;
 }
 
@@ -166,40 +155,40 @@ static void test_controller(void)
 	uint8_t *id = mem + IDENT * PAGE;
 	unsigned long irqs;
 
-	CHECK((cap & 0xffff) >= QDEPTH - 1, "CAP.MQES %llu", (unsigned long long)(cap & 0xffff));
-	CHECK(((cap >> 32) & 0xf) == 0, "CAP.DSTRD 0");
-	CHECK(rd(4, NVME_VS) >= 0x00010400, "VS %#llx", (unsigned long long)rd(4, NVME_VS));
+	CHECKM((cap & 0xffff) >= QDEPTH - 1, "CAP.MQES %llu", (unsigned long long)(cap & 0xffff));
+	CHECKM(((cap >> 32) & 0xf) == 0, "CAP.DSTRD 0");
+	CHECKM(rd(4, NVME_VS) >= 0x00010400, "VS %#llx", (unsigned long long)rd(4, NVME_VS));
 
 	wr(4, NVME_AQA, ((QDEPTH - 1) << 16) | (QDEPTH - 1));
 	wr(8, NVME_ASQ, iova(ASQ));
 	wr(8, NVME_ACQ, iova(ACQ));
 	wr(4, NVME_CC, CC_EN | CC_IOSQES | CC_IOCQES);
-	CHECK(wait_csts(CSTS_RDY, CSTS_RDY), "CSTS.RDY after CC.EN");
+	CHECKM(wait_csts(CSTS_RDY, CSTS_RDY), "CSTS.RDY after CC.EN");
 
 	/* Identify Controller (CNS 1). */
-	CHECK(submit(&admin, (struct sqe){ .opc = 0x06, .prp1 = iova(IDENT), .cdw10 = 1 }) == 0,
+	CHECKM(submit(&admin, (struct sqe){ .opc = 0x06, .prp1 = iova(IDENT), .cdw10 = 1 }) == 0,
 	      "Identify Controller");
-	CHECK(id[0] == 0x36 && id[1] == 0x1b, "PCI vendor ID in Identify: %02x%02x", id[1], id[0]);
-	CHECK(id[77] == 0 || id[77] >= 1, "MDTS readable");
+	CHECKM(id[0] == 0x36 && id[1] == 0x1b, "PCI vendor ID in Identify: %02x%02x", id[1], id[0]);
+	CHECKM(id[77] == 0 || id[77] >= 1, "MDTS readable");
 	/* Identify Namespace 1 (CNS 0): NSZE = 1 MiB of 512-byte blocks. */
 	memset(id, 0xaa, PAGE);
-	CHECK(submit(&admin, (struct sqe){ .opc = 0x06, .nsid = 1, .prp1 = iova(IDENT) }) == 0,
+	CHECKM(submit(&admin, (struct sqe){ .opc = 0x06, .nsid = 1, .prp1 = iova(IDENT) }) == 0,
 	      "Identify Namespace");
 	{
 		uint64_t nsze;
 
 		memcpy(&nsze, id, 8);
-		CHECK(nsze == (1u << 20) / LBA, "NSZE %llu", (unsigned long long)nsze);
+		CHECKM(nsze == (1u << 20) / LBA, "NSZE %llu", (unsigned long long)nsze);
 	}
 	/* An unknown admin opcode: Invalid Command Opcode (SCT 0, SC 1). */
-	CHECK(submit(&admin, (struct sqe){ .opc = 0x7f }) == 0x1, "unknown opcode status");
+	CHECKM(submit(&admin, (struct sqe){ .opc = 0x7f }) == 0x1, "unknown opcode status");
 
 	/* One I/O queue pair on MSI-X vector 1. */
-	CHECK(pciem_sim_enable_msix(s) == 0, "enable MSI-X");
-	CHECK(submit(&admin, (struct sqe){ .opc = 0x05, .prp1 = iova(IOCQ),
+	CHECKM(pciem_sim_enable_msix(s) == 0, "enable MSI-X");
+	CHECKM(submit(&admin, (struct sqe){ .opc = 0x05, .prp1 = iova(IOCQ),
 		     .cdw10 = ((QDEPTH - 1) << 16) | 1, .cdw11 = (1u << 16) | 0x3 }) == 0,
 	      "Create I/O CQ");
-	CHECK(submit(&admin, (struct sqe){ .opc = 0x01, .prp1 = iova(IOSQ),
+	CHECKM(submit(&admin, (struct sqe){ .opc = 0x01, .prp1 = iova(IOSQ),
 		     .cdw10 = ((QDEPTH - 1) << 16) | 1, .cdw11 = (1u << 16) | 0x1 }) == 0,
 	      "Create I/O SQ");
 
@@ -207,23 +196,23 @@ static void test_controller(void)
 	for (unsigned int i = 0; i < 2 * PAGE; i++)
 		mem[DATA * PAGE + i] = (uint8_t)(i * 13 + 5);
 	irqs = pciem_sim_irqs(s, 1);
-	CHECK(submit(&io, (struct sqe){ .opc = 0x01, .nsid = 1, .prp1 = iova(DATA),
+	CHECKM(submit(&io, (struct sqe){ .opc = 0x01, .nsid = 1, .prp1 = iova(DATA),
 		     .prp2 = iova(DATA + 1), .cdw10 = 8, .cdw12 = 15 }) == 0, "Write");
-	CHECK(submit(&io, (struct sqe){ .opc = 0x02, .nsid = 1, .prp1 = iova(DATA2),
+	CHECKM(submit(&io, (struct sqe){ .opc = 0x02, .nsid = 1, .prp1 = iova(DATA2),
 		     .prp2 = iova(DATA2 + 1), .cdw10 = 8, .cdw12 = 15 }) == 0, "Read");
-	CHECK(memcmp(mem + DATA * PAGE, mem + DATA2 * PAGE, 2 * PAGE) == 0,
+	CHECKM(memcmp(mem + DATA * PAGE, mem + DATA2 * PAGE, 2 * PAGE) == 0,
 	      "data read back differs");
-	CHECK(pciem_sim_wait_irq(s, 1, irqs + 2, 2000) == 0, "an MSI-X message per completion");
+	CHECKM(pciem_sim_wait_irq(s, 1, irqs + 2, 2000) == 0, "an MSI-X message per completion");
 	/* Past the end of the namespace: LBA Out of Range (SCT 0, SC 0x80). */
-	CHECK(submit(&io, (struct sqe){ .opc = 0x02, .nsid = 1, .prp1 = iova(DATA2),
+	CHECKM(submit(&io, (struct sqe){ .opc = 0x02, .nsid = 1, .prp1 = iova(DATA2),
 		     .cdw10 = (1u << 20) / LBA }) == 0x80, "read past the end");
 	/* A PRP outside host memory the test mapped: Data Transfer Error (SC 4). */
-	CHECK(submit(&io, (struct sqe){ .opc = 0x02, .nsid = 1, .prp1 = 0x7000000000ull }) == 0x4,
+	CHECKM(submit(&io, (struct sqe){ .opc = 0x02, .nsid = 1, .prp1 = 0x7000000000ull }) == 0x4,
 	      "read into unmapped memory");
 
 	/* Normal shutdown. */
 	wr(4, NVME_CC, CC_EN | CC_IOSQES | CC_IOCQES | CC_SHN_NORMAL);
-	CHECK(wait_csts(0xc, CSTS_SHST_DONE), "CSTS.SHST complete");
+	CHECKM(wait_csts(0xc, CSTS_SHST_DONE), "CSTS.SHST complete");
 }
 
 int main(void)
@@ -235,16 +224,15 @@ int main(void)
 	if (pthread_create(&t, NULL, run_nvme, &rc))
 		return 1;
 	s = pciem_sim_wait_started(5000);
-	CHECK(s != NULL, "pciem-nvme did not start");
+	CHECKM(s != NULL, "pciem-nvme did not start");
 	if (s) {
-		CHECK(pciem_sim_dma_map(s, IOVA, mem, sizeof(mem)) == 0, "map host memory");
+		CHECKM(pciem_sim_dma_map(s, IOVA, mem, sizeof(mem)) == 0, "map host memory");
 		pciem_sim_enable(s);
 		test_controller();
 		pciem_sim_remove(s);
 	}
 	pthread_join(t, NULL);
-	CHECK(rc == 0, "pciem-nvme exit status %d after removal", rc);
+	CHECKM(rc == 0, "pciem-nvme exit status %d after removal", rc);
 	pciem_sim_put(s);
-	printf("nvme-sim: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary("nvme-sim");
 }

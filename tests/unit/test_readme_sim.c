@@ -12,21 +12,10 @@
 #include <linux/pci_regs.h>
 
 #include "pciem_sim.h"
+#include "check.h"
 
 int readme_main(void);	/* README.md's main(), renamed by the build */
 
-static int passed, failed;
-
-#define CHECK(cond, ...) do {						\
-	if (cond) {							\
-		passed++;						\
-	} else {							\
-		failed++;						\
-		printf("%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-	}								\
-} while (0)
 
 static void *run(void *arg)
 {
@@ -44,34 +33,33 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	pthread_create(&t, NULL, run, &rc);
 	s = pciem_sim_wait_started(5000);
-	CHECK(s != NULL, "the README's device did not start");
+	CHECKM(s != NULL, "the README's device did not start");
 	if (!s)
 		return 1;
 	pciem_sim_enable(s);
-	CHECK(pciem_sim_read(s, 0, 0, 4, &v) == 0 && v == 1, "first read %llu",
+	CHECKM(pciem_sim_read(s, 0, 0, 4, &v) == 0 && v == 1, "first read %llu",
 	      (unsigned long long)v);
-	CHECK(pciem_sim_read(s, 0, 0, 4, &v) == 0 && v == 2, "second read %llu",
+	CHECKM(pciem_sim_read(s, 0, 0, 4, &v) == 0 && v == 2, "second read %llu",
 	      (unsigned long long)v);
-	CHECK(pciem_sim_enable_msi(s) == 0, "enable MSI");
-	CHECK(pciem_sim_write(s, 0, 4, 4, 1) == 0 && pciem_sim_wait_irq(s, 0, 1, 1000) == 0,
+	CHECKM(pciem_sim_enable_msi(s) == 0, "enable MSI");
+	CHECKM(pciem_sim_write(s, 0, 4, 4, 1) == 0 && pciem_sim_wait_irq(s, 0, 1, 1000) == 0,
 	      "a write to 0x4 sends MSI 0");
 	/* A 2-byte read breaks the region's rule: all ones, and URD in Device Status. */
-	CHECK(pciem_sim_read(s, 0, 0, 2, &v) == 0 && v == 0xffff, "2-byte read %#llx",
+	CHECKM(pciem_sim_read(s, 0, 0, 2, &v) == 0 && v == 0xffff, "2-byte read %#llx",
 	      (unsigned long long)v);
 	for (unsigned int off = pciem_sim_cfg_read(s, PCI_CAPABILITY_LIST, 1); off;
 	     off = pciem_sim_cfg_read(s, off + 1, 1))
 		if (pciem_sim_cfg_read(s, off, 1) == PCI_CAP_ID_EXP)
 			exp = (int)off;
-	CHECK(pciem_sim_cfg_read(s, (unsigned int)exp + PCI_EXP_DEVSTA, 2) & PCI_EXP_DEVSTA_URD,
+	CHECKM(pciem_sim_cfg_read(s, (unsigned int)exp + PCI_EXP_DEVSTA, 2) & PCI_EXP_DEVSTA_URD,
 	      "URD after an Unsupported Request");
 	/* Beyond the region, BAR 0 is memory. */
-	CHECK(pciem_sim_write(s, 0, 0x100, 4, 0xfeed) == 0, "memory write");
-	CHECK(pciem_sim_read(s, 0, 0x100, 4, &v) == 0 && v == 0xfeed, "memory read %#llx",
+	CHECKM(pciem_sim_write(s, 0, 0x100, 4, 0xfeed) == 0, "memory write");
+	CHECKM(pciem_sim_read(s, 0, 0x100, 4, &v) == 0 && v == 0xfeed, "memory read %#llx",
 	      (unsigned long long)v);
 	pciem_sim_remove(s);
 	pthread_join(t, NULL);
-	CHECK(rc == 0, "exit status %d after removal", rc);
+	CHECKM(rc == 0, "exit status %d after removal", rc);
 	pciem_sim_put(s);
-	printf("readme-sim: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return t_summary("readme-sim");
 }
