@@ -5,7 +5,7 @@ LIBPCIEM_DEPS    := $(LIBPCIEM_SRCS) lib/pciem/internal.h include/pciem.h includ
 LIBPCIEM_OBJS    := $(patsubst lib/pciem/%.c,$(BUILD)/obj/libpciem/%.o,$(LIBPCIEM_SRCS))
 LIBPCIEM_SONAME  := libpciem.so.0
 LIBPCIEM_A       := $(BUILD)/lib/libpciem.a
-LIBPCIEM_SO      := $(BUILD)/lib/$(LIBPCIEM_SONAME).1.0
+LIBPCIEM_SO      := $(BUILD)/lib/$(LIBPCIEM_SONAME).2.0
 
 LIBS       += $(LIBPCIEM_A) $(LIBPCIEM_SO) $(BUILD)/lib/$(LIBPCIEM_SONAME) $(BUILD)/lib/libpciem.so
 PKGCONFIGS += $(BUILD)/lib/pkgconfig/pciem.pc
