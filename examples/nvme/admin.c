@@ -224,18 +224,11 @@ static void smart_log(struct ctrl *c, struct nvme_smart_log *log)
 	log->host_reads[0] = htole64(atomic_load(&c->host_reads));
 	log->host_writes[0] = htole64(atomic_load(&c->host_writes));
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	/*
-	 * As the code has always filled it, one 16-byte field off from the
-	 * names it meant: "power cycles" (1) lands in Power On Hours, the hours
-	 * in Unsafe Shutdowns, "unsafe shutdowns" (0) in the low half of Media
-	 * and Data Integrity Errors and the media errors in its high half.
-	 * Kept byte for byte here; fixing it changes what hosts read.
-	 */
-	log->power_on_hours[0] = htole64(1);
-	log->unsafe_shutdowns[0] = htole64((uint64_t)(now.tv_sec - c->started.tv_sec) / 3600);
+	log->power_cycles[0] = htole64(1);
+	log->power_on_hours[0] = htole64((uint64_t)(now.tv_sec - c->started.tv_sec) / 3600);
+	log->unsafe_shutdowns[0] = htole64(0);
+	log->media_errors[0] = htole64(atomic_load(&c->media_errors));
 	log->num_err_log_entries[0] = htole64(atomic_load(&c->errors));
-	log->media_errors[0] = htole64(0);
-	log->media_errors[1] = htole64(atomic_load(&c->media_errors));
 }
 
 static uint16_t admin_get_log(struct ctrl *c, const struct nvme_sqe *cmd, uint8_t *buf)

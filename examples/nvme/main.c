@@ -124,11 +124,23 @@ static int setup(struct ctrl *c, bool attach)
 	return 0;
 }
 
-/* Unbind the driver while we still serve it, so it shuts the controller down. */
+/*
+ * Unbind the driver while we still serve it, so it shuts the controller
+ * down.  The unbinder is shared by the thread that writes "unbind" and the
+ * one that serves meanwhile; each drops a reference, the last frees it, so
+ * a thread given up on after 90 s never writes to freed memory.
+ */
 struct unbinder {
 	char path[192], addr[32];
 	atomic_bool done;
+	atomic_int refs;
 };
+
+static void unbinder_put(struct unbinder *u)
+{
+	if (atomic_fetch_sub(&u->refs, 1) == 1)
+		free(u);
+}
 
 static void *unbind_thread(void *arg)
 {
@@ -141,12 +153,13 @@ static void *unbind_thread(void *arg)
 		close(fd);
 	}
 	atomic_store(&u->done, true);
+	unbinder_put(u);
 	return NULL;
 }
 
 static void release_driver(struct ctrl *c)
 {
-	struct unbinder u = { .done = false };
+	struct unbinder *u;
 	char link[128];
 	struct timespec t0, t;
 	pthread_t tid;
@@ -155,17 +168,22 @@ static void release_driver(struct ctrl *c)
 	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/driver", c->addr);
 	if (access(link, F_OK) != 0)
 		return;
-	snprintf(u.path, sizeof(u.path), "%s/unbind", link);
-	snprintf(u.addr, sizeof(u.addr), "%s", c->addr);
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return;
+	snprintf(u->path, sizeof(u->path), "%s/unbind", link);
+	snprintf(u->addr, sizeof(u->addr), "%s", c->addr);
+	atomic_init(&u->refs, 2);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (pthread_create(&tid, NULL, unbind_thread, &u)) {
+	if (pthread_create(&tid, NULL, unbind_thread, u)) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		free(u);
 		return;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!atomic_load(&u.done)) {
+	while (!atomic_load(&u->done)) {
 		int ret = pciem_dispatch(c->d, 20);
 
 		if (ret < 0 && ret != -EINTR)
@@ -174,10 +192,12 @@ static void release_driver(struct ctrl *c)
 		if (t.tv_sec - t0.tv_sec > 90) {
 			fprintf(stderr, "pciem-nvme: the driver did not let go within 90 s\n");
 			pthread_detach(tid);
+			unbinder_put(u);
 			return;
 		}
 	}
 	pthread_join(tid, NULL);
+	unbinder_put(u);
 }
 
 static const char usage[] =

@@ -373,6 +373,16 @@ static void *sq_thread(void *arg)
 	return NULL;
 }
 
+/* The SQ's tail doorbell back to an MMIO_WRITE event: a later queue binds its own. */
+static void sq_unbind_doorbell(struct sq *sq)
+{
+	if (sq->ioeventfd &&
+	    pciem_ioeventfd(sq->c->d, 0, sq_db_off(sq->qid), 4, sq->efd,
+			    PCIEM_IOEVENTFD_FLAG_DEASSIGN, 0) < 0)
+		fprintf(stderr, "pciem-nvme: SQ %u doorbell stays bound\n", sq->qid);
+	sq->ioeventfd = false;
+}
+
 /* Stop and join an SQ's thread (qlock held, or the caller owns the queue). */
 void sq_stop(struct sq *sq)
 {
@@ -383,11 +393,7 @@ void sq_stop(struct sq *sq)
 	pthread_cond_broadcast(&sq->c->cq[sq->cqid].space);
 	pthread_join(sq->thread, NULL);
 	sq->running = false;
-	if (sq->ioeventfd &&
-	    pciem_ioeventfd(sq->c->d, 0, sq_db_off(sq->qid), 4, sq->efd,
-			    PCIEM_IOEVENTFD_FLAG_DEASSIGN, 0) < 0)
-		fprintf(stderr, "pciem-nvme: SQ %u doorbell stays bound\n", sq->qid);
-	sq->ioeventfd = false;
+	sq_unbind_doorbell(sq);
 }
 
 /* Create an SQ and start its thread (qlock held). */
@@ -412,19 +418,20 @@ int sq_start(struct ctrl *c, unsigned int qid, unsigned int cqid, unsigned int s
 	 * what an earlier queue with this ID left.
 	 */
 	c->regs[sq_db_off(qid) / 4] = 0;
-	sq->ioeventfd = qid && !c->no_ioeventfd &&
-			pciem_ioeventfd(c->d, 0, sq_db_off(qid), 4, sq->efd, 0, 0) == 0;
 	if (!sq->data) {
 		sq->data = aligned_alloc(4096, MAX_XFER);
 		if (!sq->data)
 			return -ENOMEM;
 	}
+	sq->ioeventfd = qid && !c->no_ioeventfd &&
+			pciem_ioeventfd(c->d, 0, sq_db_off(qid), 4, sq->efd, 0, 0) == 0;
 	atomic_store(&sq->valid, true);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	ret = pthread_create(&sq->thread, NULL, sq_thread, sq);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret) {
+		sq_unbind_doorbell(sq);
 		atomic_store(&sq->valid, false);
 		return -ret;
 	}

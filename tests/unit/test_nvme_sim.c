@@ -180,6 +180,26 @@ static void test_controller(void)
 		memcpy(&nsze, id, 8);
 		CHECKM(nsze == (1u << 20) / LBA, "NSZE %llu", (unsigned long long)nsze);
 	}
+	/* SMART / Health log (LID 2, 512 bytes): fields where the spec puts them. */
+	memset(id, 0xaa, PAGE);
+	CHECKM(submit(&admin, (struct sqe){ .opc = 0x02, .nsid = 0xffffffff, .prp1 = iova(IDENT),
+		      .cdw10 = (127u << 16) | 2 }) == 0, "Get Log Page SMART");
+	{
+		uint64_t cycles, hours, unsafe, media;
+		uint16_t kelvin;
+
+		memcpy(&kelvin, id + 1, 2);
+		memcpy(&cycles, id + 112, 8);
+		memcpy(&hours, id + 128, 8);
+		memcpy(&unsafe, id + 144, 8);
+		memcpy(&media, id + 160, 8);
+		CHECKM(id[0] == 0 && kelvin > 273 && kelvin < 373, "warning %#x, %u K", id[0],
+		       kelvin);
+		CHECKM(cycles == 1 && hours == 0 && unsafe == 0 && media == 0,
+		       "power cycles %llu, hours %llu, unsafe %llu, media errors %llu",
+		       (unsigned long long)cycles, (unsigned long long)hours,
+		       (unsigned long long)unsafe, (unsigned long long)media);
+	}
 	/* An unknown admin opcode: Invalid Command Opcode (SCT 0, SC 1). */
 	CHECKM(submit(&admin, (struct sqe){ .opc = 0x7f }) == 0x1, "unknown opcode status");
 
