@@ -49,10 +49,10 @@ int pciem_config_write(struct pciem_dev *d, unsigned int off, unsigned int size,
 int pciem_config_set_bits(struct pciem_dev *d, unsigned int off, unsigned int size,
 			  uint32_t bits)
 {
-	uint32_t v;
-	int ret = pciem_config_read(d, off, size, &v);
+	uint64_t v = bits;
 
-	return ret < 0 ? ret : pciem_config_write(d, off, size, v | bits);
+	/* One access: the driver's W1C of other bits, or pciem.ko's INTx status, stays. */
+	return config_access(d, PCIEM_CONFIG_ACCESS_SET, off, size, &v);
 }
 
 int pciem_find_capability(struct pciem_dev *d, unsigned int cap_id)

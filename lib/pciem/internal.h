@@ -91,7 +91,6 @@ int pciem_wait_event_peek(struct pciem_dev *d, struct pciem_event *ev, int timeo
 
 /* irq.c: the dispatcher's side of deferred interrupts. */
 void pciem_irq_flush(struct pciem_dev *d);
-bool pciem_in_handler(const struct pciem_dev *d);
 void pciem_set_in_handler(struct pciem_dev *d, bool on);
 void pciem_set_dispatching(struct pciem_dev *d, bool on);
 

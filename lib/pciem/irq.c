@@ -34,11 +34,6 @@ static _Thread_local const struct pciem_dev *handler_dev;
 /* The device this thread is dispatching, if any. */
 static _Thread_local const struct pciem_dev *dispatch_dev;
 
-bool pciem_in_handler(const struct pciem_dev *d)
-{
-	return handler_dev == d;
-}
-
 void pciem_set_in_handler(struct pciem_dev *d, bool on)
 {
 	handler_dev = on ? d : NULL;
